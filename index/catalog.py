@@ -1,0 +1,201 @@
+"""The catalog: which reports are indexed, their chunks and lexical tokens, in SQLite.
+
+It is the index's source of truth. A report's rows change in one transaction
+after its vectors are in Chroma, so a crash at any point leaves the previous
+state whole; vectors Chroma holds beyond the catalog are invisible to readers
+and swept by the next indexing run.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import astuple, dataclass, fields
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reports (
+    report_id TEXT PRIMARY KEY, path TEXT NOT NULL UNIQUE, content_hash TEXT NOT NULL,
+    title TEXT NOT NULL, publisher TEXT, published TEXT, year INTEGER, place TEXT,
+    header TEXT NOT NULL, body_start INTEGER NOT NULL, text TEXT NOT NULL,
+    n_chunks INTEGER NOT NULL, indexed_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY, report_id TEXT NOT NULL REFERENCES reports(report_id),
+    seq INTEGER NOT NULL, section TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    text TEXT NOT NULL, tokens TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_by_report ON chunks(report_id, seq);
+"""
+
+
+@dataclass(frozen=True)
+class ReportRecord:
+    report_id: str
+    path: str
+    content_hash: str
+    title: str
+    publisher: str | None
+    published: str | None
+    year: int | None
+    place: str | None
+    header: str
+    body_start: int
+    text: str
+    n_chunks: int
+    indexed_at: str
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    chunk_id: str
+    report_id: str
+    seq: int
+    section: str
+    start: int
+    end: int
+    text: str
+    tokens: str  # jieba tokens joined by spaces, for BM25
+
+
+_REPORT_COLUMNS = ", ".join(f.name for f in fields(ReportRecord))
+_CHUNK_COLUMNS = ", ".join(f'"{f.name}"' for f in fields(ChunkRecord))
+
+
+class Catalog:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._lock = threading.RLock()
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute(
+                "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) "
+                "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
+            self._db.execute("COMMIT")
+
+    def _query(self, sql: str, params: Iterable[object] = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, tuple(params)).fetchall()
+
+    # --- meta -------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def home_id(self) -> str:
+        """A short id unique to this data home, so homes can share one Chroma server."""
+        value = self.get_meta("home_id")
+        if value is None:
+            with self._transaction() as db:
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('home_id', ?)", (uuid.uuid4().hex[:10],))
+            value = self.get_meta("home_id")
+        assert value is not None
+        return value
+
+    def generation(self) -> int:
+        """Bumped by every commit: readers reload their lexical index when it moves."""
+        return int(self.get_meta("generation") or 0)
+
+    # --- reads --------------------------------------------------------------
+    def reports(self) -> list[ReportRecord]:
+        rows = self._query(f"SELECT {_REPORT_COLUMNS} FROM reports ORDER BY year DESC, title")
+        return [ReportRecord(*row) for row in rows]
+
+    def report(self, report_id: str) -> ReportRecord | None:
+        rows = self._query(f"SELECT {_REPORT_COLUMNS} FROM reports WHERE report_id = ?", (report_id,))
+        return ReportRecord(*rows[0]) if rows else None
+
+    def chunk_ids(self) -> set[str]:
+        return {row[0] for row in self._query("SELECT chunk_id FROM chunks")}
+
+    def chunk_ids_of(self, report_id: str) -> list[str]:
+        rows = self._query("SELECT chunk_id FROM chunks WHERE report_id = ? ORDER BY seq", (report_id,))
+        return [row[0] for row in rows]
+
+    def chunks(self, chunk_ids: Iterable[str]) -> list[ChunkRecord]:
+        """Chunks by id, in the order asked; ids no longer indexed are left out."""
+        wanted = list(dict.fromkeys(chunk_ids))
+        found: dict[str, ChunkRecord] = {}
+        for i in range(0, len(wanted), 500):
+            batch = wanted[i : i + 500]
+            marks = ",".join("?" * len(batch))
+            for row in self._query(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE chunk_id IN ({marks})", batch):
+                found[row[0]] = ChunkRecord(*row)
+        return [found[c] for c in wanted if c in found]
+
+    def chunks_of(self, report_id: str) -> list[ChunkRecord]:
+        rows = self._query(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE report_id = ? ORDER BY seq", (report_id,))
+        return [ChunkRecord(*row) for row in rows]
+
+    def lexical_rows(self) -> list[tuple[str, str]]:
+        """(chunk_id, tokens) of every chunk, for building BM25."""
+        return self._query("SELECT chunk_id, tokens FROM chunks ORDER BY report_id, seq")
+
+    # --- writes ---------------------------------------------------------------
+    def put_report(self, report: ReportRecord, chunks: list[ChunkRecord]) -> list[str]:
+        """Insert or replace one report and its chunks atomically; return the chunk ids it dropped."""
+        with self._transaction() as db:
+            before = {r[0] for r in db.execute("SELECT chunk_id FROM chunks WHERE report_id = ?", (report.report_id,))}
+            self._delete(db, report.report_id)
+            self._insert(db, report, chunks)
+        return sorted(before - {c.chunk_id for c in chunks})
+
+    def remove_report(self, report_id: str) -> list[str]:
+        """Delete one report; return its chunk ids."""
+        with self._transaction() as db:
+            ids = [r[0] for r in db.execute("SELECT chunk_id FROM chunks WHERE report_id = ?", (report_id,))]
+            self._delete(db, report_id)
+        return ids
+
+    def replace_all(
+        self, reports: list[tuple[ReportRecord, list[ChunkRecord]]], meta: dict[str, str]
+    ) -> None:
+        """Swap the whole catalog in one transaction (a rebuild)."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM chunks")
+            db.execute("DELETE FROM reports")
+            for report, chunks in reports:
+                self._insert(db, report, chunks)
+            self._set_meta(db, meta)
+
+    def set_meta(self, meta: dict[str, str]) -> None:
+        with self._transaction() as db:
+            self._set_meta(db, meta)
+
+    @staticmethod
+    def _set_meta(db: sqlite3.Connection, meta: dict[str, str]) -> None:
+        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(meta.items()))
+
+    @staticmethod
+    def _delete(db: sqlite3.Connection, report_id: str) -> None:
+        db.execute("DELETE FROM chunks WHERE report_id = ?", (report_id,))
+        db.execute("DELETE FROM reports WHERE report_id = ?", (report_id,))
+
+    @staticmethod
+    def _insert(db: sqlite3.Connection, report: ReportRecord, chunks: list[ChunkRecord]) -> None:
+        db.execute(f"INSERT INTO reports ({_REPORT_COLUMNS}) VALUES ({','.join('?' * 13)})", astuple(report))
+        db.executemany(
+            f"INSERT INTO chunks ({_CHUNK_COLUMNS}) VALUES ({','.join('?' * 8)})",
+            [astuple(c) for c in chunks],
+        )

@@ -1,0 +1,119 @@
+"""Report metadata: the portal header block of the seed, or what the text itself shows.
+
+Government portals prefix reports with a block of ``key: value`` fields
+(``标题:``, ``发布日期:``, ``来源:`` …). It becomes metadata and the body starts
+after it, so the fields are never indexed as if they were report prose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+_FIELDS = {
+    "标题": "title", "题名": "title", "名称": "title",
+    "发布机构": "publisher", "发文机关": "publisher", "发布单位": "publisher",
+    "来源": "source", "信息来源": "source",
+    "发布日期": "published", "发布时间": "published", "成文日期": "written", "日期": "published",
+    "索引号": "index_no", "信息分类": "category", "主题分类": "category", "文号": "doc_no", "时效": "validity",
+}
+# Keys may be spaced out ("索 引 号") and several fields may share a line.
+_FIELD_RE = re.compile(
+    rf"(?P<key>{'|'.join(r'[ ]?'.join(map(re.escape, k)) for k in sorted(_FIELDS, key=len, reverse=True))})"
+    r"\s*[:：]\s*(?P<value>.*?)(?=\s+\S{1,6}\s*[:：]|$)"
+)
+_JUNK_LINE = re.compile(r"^[\s|｜\-—_=*·]*$")
+_DATE_RE = re.compile(r"(20\d{2}|19\d{2})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
+_YEAR_IN_TITLE = re.compile(r"(20\d{2}|19\d{2})\s*年")
+_PLACE_RE = re.compile(r"^(?:关于)?(.+?)(?:20\d{2}|19\d{2})\s*年")
+
+
+@dataclass(frozen=True)
+class ReportMetadata:
+    title: str
+    publisher: str | None
+    published: str | None  # ISO date, YYYY-MM-DD
+    year: int | None  # the year the report covers
+    place: str | None  # the government the title names, e.g. 大同市云冈区
+    body_start: int  # offset in the report text where the body begins
+    header: str  # the header block as written (empty when there is none)
+
+
+def extract_metadata(text: str, path: Path) -> ReportMetadata:
+    fields, body_start = _parse_header(text)
+    title = fields.get("title") or _first_title_line(text[body_start:]) or path.stem
+    title = re.sub(r"^#+\s*", "", title).strip()
+    published = _iso_date(fields.get("published") or fields.get("written") or "")
+    year_match = _YEAR_IN_TITLE.search(title) or _YEAR_IN_TITLE.search(path.stem)
+    if year_match:
+        year: int | None = int(year_match.group(1))
+    elif re.fullmatch(r"(19|20)\d{2}", fields.get("category", "")):
+        year = int(fields["category"])
+    else:
+        body_year = _YEAR_IN_TITLE.search(text[body_start : body_start + 400])
+        year = int(body_year.group(1)) if body_year else None
+    place_match = _PLACE_RE.match(title)
+    publisher = fields.get("publisher") or fields.get("source")
+    return ReportMetadata(
+        title=title,
+        publisher=publisher or None,
+        published=published,
+        year=year,
+        place=place_match.group(1).strip(" ,，") if place_match else None,
+        body_start=body_start,
+        header=text[:body_start].strip(),
+    )
+
+
+def _parse_header(text: str) -> tuple[dict[str, str], int]:
+    """Fields of the leading header block, and where the body begins.
+
+    The block is the run of leading lines that are fields, blank, table
+    debris (``| | |``) or the title repeated; the body starts at the first
+    line that is none of these. Without any field there is no header.
+    """
+    fields: dict[str, str] = {}
+    offset = 0
+    body_start = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        matches = list(_FIELD_RE.finditer(stripped)) if stripped else []
+        if matches and matches[0].start() == 0:
+            for match in matches:
+                key = _FIELDS[re.sub(r"\s", "", match.group("key"))]
+                value = match.group("value").strip()
+                if value and key not in fields:
+                    fields[key] = value
+            body_start = offset + len(line)
+        elif not stripped or _JUNK_LINE.match(stripped) or (fields and stripped == fields.get("title")):
+            if fields:
+                body_start = offset + len(line)
+        else:
+            break
+        offset += len(line)
+    if not fields:
+        return {}, _skip_blank(text, 0)
+    return fields, _skip_blank(text, body_start)
+
+
+def _skip_blank(text: str, offset: int) -> int:
+    while offset < len(text) and text[offset] in " \n\t":
+        offset += 1
+    return offset
+
+
+def _first_title_line(body: str) -> str | None:
+    for line in body.splitlines():
+        line = line.strip()
+        if line:
+            return line[:120] if len(line) <= 120 else None
+    return None
+
+
+def _iso_date(value: str) -> str | None:
+    match = _DATE_RE.search(value)
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}"

