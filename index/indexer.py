@@ -106,7 +106,6 @@ class Indexer:
     # --- the run ----------------------------------------------------------------
     def _run(self, paths: list[Path], rebuild: bool, progress: IndexProgress) -> IndexSummary:
         started = time.perf_counter()
-        init_jieba(self.settings.home / "cache")
         summary = IndexSummary()
         built_with = self.catalog.get_meta("embedding_model")
         rebuild = rebuild or (built_with is not None and built_with != self.model_id)
@@ -207,6 +206,7 @@ class Indexer:
             indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         )
         texts = [embedding_text(c, meta.title) for c in chunks]
+        init_jieba(self.settings.home / "cache")
         rows = [
             ChunkRecord(c.id, report_id, c.seq, c.section, c.start, c.end, c.text, " ".join(tokenize(t)))
             for c, t in zip(chunks, texts)

@@ -1,0 +1,1 @@
+"""Answer: retrieve (hybrid, cross-lingual) → answer → verify → cite; and the ways in (CLI, web, HTTP)."""
