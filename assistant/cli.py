@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,8 +17,8 @@ from index import IndexReader, Indexer, IndexSummary, ReportChatError, Settings
 app = typer.Typer(
     help="reportchat — 报告问答 / chat with your reports.", no_args_is_help=True, add_completion=False
 )
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 HomeOption = Annotated[
     Optional[Path], typer.Option("--home", help="Data home (index + state); default $REPORTCHAT_HOME or ./.reportchat")
@@ -53,6 +55,7 @@ class _Bars:
 def index(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders; default the reports folder")] = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Start the index over")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
     home: HomeOption = None,
 ) -> None:
     """索引报告(增量)/ Index reports, incrementally."""
@@ -67,7 +70,10 @@ def index(
     except ReportChatError as exc:
         err_console.print(f"[red]错误 / error:[/red] {exc}")
         raise typer.Exit(2) from exc
-    _print_summary(summary)
+    if as_json:
+        typer.echo(json.dumps(dataclasses.asdict(summary), ensure_ascii=False))
+    else:
+        _print_summary(summary)
     if not summary.ok:
         raise typer.Exit(1)
 

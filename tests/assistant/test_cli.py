@@ -1,0 +1,66 @@
+"""The `reportchat` command line: its contracts are what other tools script against."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+from tests.reports import write_report
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    write_report(folder, "a.txt", "甲县", 2025, 249)
+    return folder
+
+
+def test_index_prints_the_counts_and_reports_lists_them(corpus: Path, tmp_path: Path) -> None:
+    home = str(tmp_path / "home")
+
+    first = runner.invoke(app, ["index", str(corpus), "--home", home])
+    second = runner.invoke(app, ["index", str(corpus), "--home", home])
+    listing = runner.invoke(app, ["reports", "--home", home])
+
+    assert first.exit_code == 0, first.output
+    assert "added 1" in first.output and "unchanged 0" in first.output
+    assert "added 0" in second.output and "unchanged 1" in second.output
+    assert "甲县2025年法治政府建设年度报告" in listing.output and "2025" in listing.output
+
+
+def test_home_comes_from_the_environment(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPORTCHAT_HOME", str(tmp_path / "env-home"))
+    assert runner.invoke(app, ["index", str(corpus)]).exit_code == 0
+    assert (tmp_path / "env-home" / "catalog.sqlite").exists()
+
+
+def test_index_defaults_to_the_reports_folder(tmp_path: Path) -> None:
+    write_report(tmp_path / "reports", "a.txt", "甲县", 2025, 249)
+    result = runner.invoke(app, ["index"])
+    assert result.exit_code == 0 and "added 1" in result.output
+    assert (tmp_path / ".reportchat" / "catalog.sqlite").exists()
+
+
+def test_failures_are_listed_and_set_the_exit_status(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.7\n garbage")
+    result = runner.invoke(app, ["index", str(corpus), "--home", str(tmp_path / "home")])
+    assert result.exit_code == 1
+    assert "added 1" in result.output and "failed 1" in result.output and "broken.pdf" in result.output
+
+
+def test_reports_before_any_index_says_what_to_do(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["reports", "--home", str(tmp_path / "nothing")])
+    assert result.exit_code == 2 and "reportchat index" in result.output
+
+
+def test_index_json_summary_is_machine_readable(corpus: Path, tmp_path: Path) -> None:
+    import json
+
+    result = runner.invoke(app, ["index", str(corpus), "--home", str(tmp_path / "home"), "--json"])
+    summary = json.loads(result.output)
+    assert len(summary["added"]) == 1 and summary["failed"] == [] and summary["chunks_indexed"] >= 1
