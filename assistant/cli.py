@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -13,6 +13,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from index import IndexReader, Indexer, IndexSummary, ReportChatError, Settings
+
+if TYPE_CHECKING:
+    from assistant.pipeline import Assistant
+    from assistant.types import Answer
 
 app = typer.Typer(
     help="reportchat — 报告问答 / chat with your reports.", no_args_is_help=True, add_completion=False
@@ -110,6 +114,104 @@ def reports(home: HomeOption = None) -> None:
     for r in records:
         table.add_row(r.report_id, r.title, str(r.year or "—"), r.publisher or "—", str(r.n_chunks))
     console.print(table)
+
+
+def _assistant(home: Path | None) -> "Assistant":
+    from assistant.pipeline import Assistant
+
+    return Assistant.from_settings(_settings(home))
+
+
+@app.command()
+def ask(
+    question: Annotated[Optional[str], typer.Argument(help="The question, in Chinese or English")] = None,
+    questions: Annotated[
+        Optional[Path], typer.Option("--questions", help="JSONL file, one {\"question\": …} per line")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer JSON (one line per answer)")] = False,
+    report: Annotated[Optional[list[str]], typer.Option("--report", help="Only these report ids")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="Only reports of this year")] = None,
+    answerer: Annotated[str, typer.Option("--answerer", help="auto | extractive | llm")] = "auto",
+    home: HomeOption = None,
+) -> None:
+    """提问 / Ask the reports a question."""
+    from assistant.retrieve import Filters
+
+    if (question is None) == (questions is None):
+        err_console.print("请给出一个问题或 --questions 文件 / Give one QUESTION or --questions FILE.")
+        raise typer.Exit(2)
+    filters = Filters(frozenset(report) if report else None, year)
+    try:
+        bot = _assistant(home)
+        items = _question_lines(questions) if questions else [question]
+        for item in items:
+            answer = bot.ask(item, filters=filters, answerer=answerer)  # type: ignore[arg-type]
+            if as_json:
+                typer.echo(answer.model_dump_json())
+            else:
+                _print_answer(answer)
+    except ReportChatError as exc:
+        err_console.print(f"[red]错误 / error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _question_lines(path: Path) -> list[str]:
+    questions = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            questions.append(json.loads(line)["question"])
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise ReportChatError(
+                f"{path}:{number}: 每行应为含 question 字段的 JSON / each line must be JSON with a "
+                f"'question' field"
+            ) from exc
+    return questions
+
+
+def _print_answer(answer: "Answer") -> None:
+    from rich.markdown import Markdown
+
+    console.print(Markdown(answer.answer))
+    for citation in answer.citations:
+        console.print(f"[dim][{citation.n}] {citation.title} › {citation.section}[/dim]")
+    console.print(f"[dim]{answer.answerer} · {sum(answer.timings_ms.values()):.0f} ms[/dim]")
+
+
+@app.command("eval")
+def eval_(
+    gold: Annotated[Path, typer.Argument(help="Gold questions, JSONL (see ../shared/eval/README.md)")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON")] = False,
+    answerer: Annotated[str, typer.Option("--answerer", help="auto | extractive | llm")] = "auto",
+    home: HomeOption = None,
+) -> None:
+    """评测 / Score retrieval and answers on gold questions."""
+    from assistant.evaluate import evaluate, load_gold
+
+    try:
+        bot = _assistant(home)
+        report = evaluate(load_gold(gold), lambda q: bot.ask(q, answerer=answerer))  # type: ignore[arg-type]
+    except (ReportChatError, ValueError, OSError) as exc:
+        err_console.print(f"[red]错误 / error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    if as_json:
+        typer.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False))
+        return
+    table = Table(title=f"{gold.name}: {report.overall.n} questions")
+    for column in ("slice", "n", "hit@1", "hit@3", "MRR", "accuracy", "declines", "unverified", "p50 ms", "p95 ms"):
+        table.add_column(column)
+    rows = [("all", report.overall)] + list(report.by_language.items()) + list(report.by_type.items())
+    for name, s in rows:
+        table.add_row(
+            name, str(s.n), f"{s.hit1:.2f}", f"{s.hit3:.2f}", f"{s.mrr:.2f}",
+            f"{s.accuracy:.2f} ({s.answerable})", f"{s.declines:.2f} ({s.unanswerable})", str(s.unverified),
+            f"{s.p50_ms:.0f}", f"{s.p95_ms:.0f}",
+        )
+    console.print(table)
+    misses = [o for o in report.outcomes if not o.correct]
+    for o in misses:
+        console.print(f"[yellow]miss[/yellow] {o.id} ({o.lang}/{o.type}) rank={o.rank}")
 
 
 if __name__ == "__main__":

@@ -53,18 +53,15 @@ def embedding_text(chunk: Chunk, title: str) -> str:
 
 
 def _pack(text: str, start: int, end: int, max_tokens: int) -> Iterator[tuple[int, int]]:
-    """Greedy packing of sentence spans into chunks of at most ``max_tokens``."""
+    """Greedy packing of sentence spans into chunks of at most ``max_tokens``, counted as stored."""
     chunk_start = chunk_end = None
-    used = 0
     for s_start, s_end in _pieces(text, start, end, max_tokens):
-        size = count_tokens(text[s_start:s_end])
-        if chunk_start is not None and used + size > max_tokens:
+        if chunk_start is not None and count_tokens(text[chunk_start:s_end]) > max_tokens:
             yield _trim(text, chunk_start, chunk_end)
             chunk_start = None
         if chunk_start is None:
-            chunk_start, used = s_start, 0
+            chunk_start = s_start
         chunk_end = s_end
-        used += size
     if chunk_start is not None:
         yield _trim(text, chunk_start, chunk_end)
 

@@ -193,7 +193,7 @@ class Indexer:
     def _prepare(self, path: Path, report_id: str) -> _Prepared:
         loaded = load_report(path, max_bytes=int(self.settings.max_file_mb * 1024 * 1024))
         meta = extract_metadata(loaded.text, path)
-        sections = split_sections(loaded.text, meta.body_start)
+        sections = split_sections(loaded.text, meta.body_start, meta.body_end)
         chunks: list[Chunk] = chunk_report(
             loaded.text, sections, f"{report_id}:{loaded.content_hash}", self.settings.chunk_tokens
         )

@@ -12,6 +12,7 @@ import math
 import re
 import threading
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -76,17 +77,19 @@ class BM25Index:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def scores(self, query_tokens: list[str]) -> np.ndarray:
+    def scores(self, query_tokens: Iterable[str] | Mapping[str, float]) -> np.ndarray:
+        """BM25 of every document; a mapping weighs each query token."""
+        weights = query_tokens if isinstance(query_tokens, Mapping) else dict.fromkeys(query_tokens, 1.0)
         scores = np.zeros(len(self.ids), dtype=np.float32)
-        for token in set(query_tokens):
+        for token, weight in weights.items():
             posting = self._postings.get(token)
             if posting is None:
                 continue
             docs, tf, idf = posting
-            scores[docs] += idf * tf * (self.k1 + 1) / (tf + self._norm[docs])
+            scores[docs] += weight * idf * tf * (self.k1 + 1) / (tf + self._norm[docs])
         return scores
 
-    def search(self, query_tokens: list[str], k: int) -> list[tuple[str, float]]:
+    def search(self, query_tokens: Iterable[str] | Mapping[str, float], k: int) -> list[tuple[str, float]]:
         """The ``k`` best (id, score) pairs with a positive score, best first."""
         if not self.ids or k <= 0:
             return []

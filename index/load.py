@@ -108,7 +108,8 @@ def _looks_like_text(text: str) -> bool:
         return False
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
     unassigned = text.count("\ufffd")
-    return (controls + unassigned) / len(text) < 0.01
+    private_use = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff")  # what random bytes decode into
+    return (controls + unassigned + private_use) / len(text) < 0.01
 
 
 def _html_text(html: str) -> str:
@@ -156,21 +157,24 @@ def _docx_text(path: Path, data: bytes) -> str:
         document = Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds on damaged packages
         raise ReportError(path, "DOCX 文件损坏或无法解析", f"malformed DOCX ({exc})") from exc
+    from docx.table import Table
+
     lines: list[str] = []
-    for paragraph in document.paragraphs:
-        text = paragraph.text.strip()
+    for block in document.iter_inner_content():  # paragraphs and tables in document order
+        if isinstance(block, Table):
+            for row in block.rows:
+                cells = [cell.text.strip() for cell in row.cells]
+                if any(cells):
+                    lines.append(" | ".join(cells))
+            continue
+        text = block.text.strip()
         if not text:
             continue
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        style = (block.style.name if block.style is not None else "") or ""
         match = re.fullmatch(r"Heading (\d)", style)
         if match:
             text = "#" * int(match.group(1)) + " " + text
         lines.append(text)
-    for table in document.tables:
-        for row in table.rows:
-            cells = [cell.text.strip() for cell in row.cells]
-            if any(cells):
-                lines.append(" | ".join(cells))
     return "\n".join(lines)
 
 

@@ -23,9 +23,13 @@ _FIELD_RE = re.compile(
     rf"(?P<key>{'|'.join(r'[ ]?'.join(map(re.escape, k)) for k in sorted(_FIELDS, key=len, reverse=True))})"
     r"\s*[:：]\s*(?P<value>.*?)(?=\s+\S{1,6}\s*[:：]|$)"
 )
+_FOOTER_LINE = re.compile(
+    r"^(扫一扫.*|相关(解读|政策|稿件|链接|文件)|打印本页|关闭窗口|【?(打印|关闭|返回顶部)】?|分享到.*|[\s|｜\-—_=*·]*)$"
+)
 _JUNK_LINE = re.compile(r"^[\s|｜\-—_=*·]*$")
 _DATE_RE = re.compile(r"(20\d{2}|19\d{2})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
 _YEAR_IN_TITLE = re.compile(r"(20\d{2}|19\d{2})\s*年")
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
 _PLACE_RE = re.compile(r"^(?:关于)?(.+?)(?:20\d{2}|19\d{2})\s*年")
 
 
@@ -37,6 +41,7 @@ class ReportMetadata:
     year: int | None  # the year the report covers
     place: str | None  # the government the title names, e.g. 大同市云冈区
     body_start: int  # offset in the report text where the body begins
+    body_end: int  # where it ends: the portal footer (扫一扫…, 相关解读) is not body
     header: str  # the header block as written (empty when there is none)
 
 
@@ -45,7 +50,7 @@ def extract_metadata(text: str, path: Path) -> ReportMetadata:
     title = fields.get("title") or _first_title_line(text[body_start:]) or path.stem
     title = re.sub(r"^#+\s*", "", title).strip()
     published = _iso_date(fields.get("published") or fields.get("written") or "")
-    year_match = _YEAR_IN_TITLE.search(title) or _YEAR_IN_TITLE.search(path.stem)
+    year_match = _YEAR_IN_TITLE.search(title) or _YEAR_IN_NAME.search(path.stem)
     if year_match:
         year: int | None = int(year_match.group(1))
     elif re.fullmatch(r"(19|20)\d{2}", fields.get("category", "")):
@@ -62,6 +67,7 @@ def extract_metadata(text: str, path: Path) -> ReportMetadata:
         year=year,
         place=place_match.group(1).strip(" ,，") if place_match else None,
         body_start=body_start,
+        body_end=_body_end(text, body_start),
         header=text[:body_start].strip(),
     )
 
@@ -95,6 +101,17 @@ def _parse_header(text: str) -> tuple[dict[str, str], int]:
     if not fields:
         return {}, _skip_blank(text, 0)
     return fields, _skip_blank(text, body_start)
+
+
+def _body_end(text: str, body_start: int) -> int:
+    """Offset after the last body line, leaving out trailing portal furniture."""
+    end = len(text)
+    for line in reversed(text[body_start:].splitlines(keepends=True)):
+        stripped = line.strip()
+        if stripped and not _FOOTER_LINE.match(stripped):
+            break
+        end -= len(line)
+    return max(end, body_start)
 
 
 def _skip_blank(text: str, offset: int) -> int:

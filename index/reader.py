@@ -34,6 +34,7 @@ class IndexReader:
         self.embeddings = embeddings or load_embeddings(settings.embedding_model)
         self.store = store or VectorStore(settings, self.embeddings)
         self._lexical: tuple[int, BM25Index] | None = None
+        self._reports: tuple[int, list[ReportRecord]] | None = None
         self._lock = threading.Lock()
 
     def check_model(self) -> str:
@@ -48,7 +49,12 @@ class IndexReader:
         return collection
 
     def reports(self) -> list[ReportRecord]:
-        return self.catalog.reports()
+        """The indexed reports, read once per catalog generation."""
+        generation = self.catalog.generation()
+        with self._lock:
+            if self._reports is None or self._reports[0] != generation:
+                self._reports = (generation, self.catalog.reports())
+            return self._reports[1]
 
     def chunks(self, chunk_ids: list[str]) -> list[ChunkRecord]:
         return self.catalog.chunks(chunk_ids)
@@ -60,8 +66,8 @@ class IndexReader:
         live = {c.chunk_id for c in self.catalog.chunks(cid for cid, _ in hits)}
         return [(cid, score) for cid, score in hits if cid in live][:k]
 
-    def lexical(self, query: str | list[str], k: int) -> list[tuple[str, float]]:
-        """BM25 over jieba tokens; ``query`` is text or already-made tokens."""
+    def lexical(self, query: str | list[str] | dict[str, float], k: int) -> list[tuple[str, float]]:
+        """BM25 over jieba tokens; ``query`` is text, tokens, or tokens with weights."""
         tokens = tokenize(query) if isinstance(query, str) else query
         return self.lexical_index().search(tokens, k)
 

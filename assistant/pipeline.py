@@ -1,0 +1,230 @@
+"""The Assistant: question → plan → retrieve → answer → verify → cited Answer.
+
+One object per process holds the loaded parts (embedder, jieba, glossary, the
+lexical index); the CLI, the HTTP API and the web chat all go through it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Literal
+
+from assistant.extractive import ExtractiveAnswerer, not_found
+from assistant.glossary import Dictionary, Glossary
+from assistant.places import PlaceIndex
+from assistant.query import QueryPlan, QueryPlanner
+from assistant.retrieve import Filters, HybridRetriever
+from assistant.types import Answer, Draft, Passage
+from assistant.verify import unsupported_figures
+from index.catalog import ReportRecord
+from index.errors import ReportChatError
+from index.reader import IndexReader
+from index.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.langchain_retriever import ReportRetriever
+
+AnswererChoice = Literal["auto", "extractive", "llm"]
+History = list[tuple[str, str]]  # (question, answer) pairs, oldest first
+
+MAX_QUESTION_CHARS = 1000
+_PUBLICATION = re.compile(r"发布|发文|来源|出台时间|published|publish|issued|released|by whom|publisher|source", re.I)
+_FOLLOW_UP = re.compile(r"^\s*(那|那么|还有|另外|以及|and\b|what about|how about|also\b)", re.I)
+
+
+class QuestionError(ReportChatError):
+    """The question itself cannot be asked (empty, too long)."""
+
+
+class Assistant:
+    def __init__(self, settings: Settings, reader: IndexReader | None = None, llm: object | None = None) -> None:
+        self.settings = settings
+        self.reader = reader or IndexReader(settings)
+        self.glossary = Glossary.load()
+        self.planner = QueryPlanner(self.glossary, Dictionary(settings.home / "cache"))
+        self.retriever = HybridRetriever(self.reader)
+        self.extractive = ExtractiveAnswerer(self.glossary)
+        self.llm = llm
+        self._places: tuple[int, PlaceIndex] | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Assistant":
+        llm = None
+        if settings.llm_model:
+            from assistant.llm import LLMAnswerer
+
+            llm = LLMAnswerer.from_settings(settings)
+        return cls(settings, llm=llm)
+
+    # --- public API ---------------------------------------------------------------------
+    def retrieve(self, question: str, k: int = 5, filters: Filters | None = None) -> list[Passage]:
+        plan = self.plan(question)
+        return self.retriever.retrieve(plan, k, filters).passages
+
+    def as_retriever(self, k: int = 5, filters: Filters | None = None) -> "ReportRetriever":
+        """A LangChain retriever over the same hybrid search."""
+        from assistant.langchain_retriever import ReportRetriever
+
+        return ReportRetriever(assistant=self, k=k, filters=filters)
+
+    def ask(
+        self, question: str, history: History | None = None, filters: Filters | None = None,
+        answerer: AnswererChoice = "auto",
+    ) -> Answer:
+        final = None
+        for event in self.stream(question, history, filters, answerer):
+            if isinstance(event, Answer):
+                final = event
+        assert final is not None
+        return final
+
+    def stream(
+        self, question: str, history: History | None = None, filters: Filters | None = None,
+        answerer: AnswererChoice = "auto",
+    ) -> Iterator[str | Answer]:
+        """Text as it is produced (provisional), then the verified Answer (final)."""
+        question = _checked(question)
+        started = time.perf_counter()
+        notes: list[str] = []
+        use_llm = self.llm is not None and answerer in ("auto", "llm")
+        if answerer == "llm" and self.llm is None:
+            notes.append("未配置大模型,使用抽取式回答 / No LLM is configured: answered extractively.")
+        plan = self._plan_in_context(question, history or [], use_llm, notes)
+        retrieval = self.retriever.retrieve(plan, 5, filters)
+        notes += retrieval.notes
+        passages = self._with_headers(plan, retrieval.passages, retrieval.scope)
+        retrieved = time.perf_counter()
+
+        draft: Draft | None = None
+        used = "extractive"
+        if passages and not retrieval.notes:
+            if use_llm:
+                try:
+                    for event in self.llm.stream(question, plan.language, passages):  # type: ignore[union-attr]
+                        if isinstance(event, Draft):
+                            draft = event
+                        else:
+                            yield event
+                    used = "llm"
+                except ReportChatError as exc:
+                    notes.append(f"大模型不可用,改用抽取式回答 / The LLM failed ({exc}); answered extractively.")
+                    draft = None
+            if draft is None:
+                for event in self.extractive.stream(plan, passages):
+                    if isinstance(event, Draft):
+                        draft = event
+                    else:
+                        yield event
+        draft = draft or not_found(plan)
+        draft, verified = self._verified(draft, plan, passages, used, notes)
+        answer_text = draft.answer
+        if not draft.found and notes:
+            answer_text += "\n\n" + "\n".join(notes)
+        yield Answer(
+            question=question, answer=answer_text, found=draft.found, verified=verified, language=plan.language,
+            answerer=used, citations=draft.citations, passages=passages, notes=notes,
+            timings_ms={
+                "retrieve": round((retrieved - started) * 1000, 1),
+                "answer": round((time.perf_counter() - retrieved) * 1000, 1),
+            },
+        )
+
+    def plan(self, question: str, translated: str | None = None) -> QueryPlan:
+        return self.planner.plan(question, self.places(), translated)
+
+    def places(self) -> PlaceIndex:
+        generation = self.reader.catalog.generation()
+        if self._places is None or self._places[0] != generation:
+            self._places = (generation, PlaceIndex(self.reader.reports()))
+        return self._places[1]
+
+    # --- steps ------------------------------------------------------------------------------
+    def _plan_in_context(self, question: str, history: History, use_llm: bool, notes: list[str]) -> QueryPlan:
+        if history and use_llm:
+            try:
+                question = self.llm.rewrite(question, history)  # type: ignore[union-attr]
+            except ReportChatError as exc:
+                notes.append(f"追问改写失败 / Follow-up rewrite failed: {exc}")
+        translated = None
+        if use_llm and self.planner.plan(question, self.places()).language == "en":
+            try:
+                translated = self.llm.translate(question)  # type: ignore[union-attr]
+            except ReportChatError as exc:
+                notes.append(f"翻译失败,使用词表 / LLM translation failed, used the glossary: {exc}")
+        plan = self.plan(question, translated)
+        if history and not use_llm:
+            previous = self.plan(history[-1][0])
+            if _is_follow_up(question, plan):
+                plan = _carry_over(previous, plan)
+        return plan
+
+    def _with_headers(self, plan: QueryPlan, passages: list[Passage], scope: set[str] | None) -> list[Passage]:
+        """A question about who published a report and when is answered from its header block."""
+        if not _PUBLICATION.search(plan.question):
+            return passages
+        ids = list(dict.fromkeys([p.report_id for p in passages] + sorted(scope or [])))[:3]
+        headers = [_header_passage(r) for r in map(self.reader.catalog.report, ids) if r is not None and r.header]
+        return headers + passages
+
+    def _verified(
+        self, draft: Draft, plan: QueryPlan, passages: list[Passage], used: str, notes: list[str]
+    ) -> tuple[Draft, bool]:
+        """Every figure must stand in a citation: repair with the extractive answer, else flag."""
+        unsupported = unsupported_figures(draft.answer, draft.citations) if draft.found else []
+        if not unsupported:
+            return draft, True
+        shown = ", ".join(f"{v:g}" for v in unsupported)
+        if used == "llm":
+            fallback = self.extractive.answer(plan, passages)
+            if fallback.found and not unsupported_figures(fallback.answer, fallback.citations):
+                notes.append(
+                    f"大模型的回答含有来源中没有的数字({shown}),已改用抽取式回答 / The LLM answer held "
+                    f"figures its sources don't ({shown}); showing the extractive answer instead."
+                )
+                return fallback, True
+        warning = (
+            f"⚠ 未经核实:数字 {shown} 不在引用的原文中。" if plan.language == "zh"
+            else f"⚠ Unverified: {shown} does not appear in the cited passages."
+        )
+        return Draft(answer=f"{warning}\n\n{draft.answer}", found=draft.found, citations=draft.citations), False
+
+
+def _checked(question: str) -> str:
+    question = (question or "").replace("\x00", "").strip()
+    if not question:
+        raise QuestionError("问题为空 / The question is empty.")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"问题过长({len(question)} 字,上限 {MAX_QUESTION_CHARS})/ The question is too long "
+            f"({len(question)} characters, limit {MAX_QUESTION_CHARS}): ask about one thing at a time."
+        )
+    return question
+
+
+def _is_follow_up(question: str, plan: QueryPlan) -> bool:
+    return bool(_FOLLOW_UP.search(question)) or (len(question) <= 15 and not plan.kinds)
+
+
+def _carry_over(previous: QueryPlan, current: QueryPlan) -> QueryPlan:
+    """Offline follow-up: the new subject weighs most; kind, year and places carry over from before."""
+    from dataclasses import replace
+
+    from assistant.glossary import Term
+
+    terms = [Term(t.zh, t.weight * 2, t.source, t.en) for t in current.terms]
+    terms += [Term(t.zh, t.weight * 0.3, t.source, t.en) for t in previous.terms]
+    return replace(
+        current, terms=terms, kinds=current.kinds or previous.kinds, units=current.units or previous.units,
+        year=current.year or previous.year, places=current.places or previous.places,
+        search_text=f"{current.search_text} {previous.search_text}",
+    )
+
+
+def _header_passage(report: ReportRecord) -> Passage:
+    header = report.text[: report.body_start].rstrip()
+    return Passage(
+        chunk_id=f"{report.report_id}#header", report_id=report.report_id, title=report.title, year=report.year,
+        section="", text=header, start=0, end=len(header), score=1.0,
+    )

@@ -1,0 +1,72 @@
+"""Places named in a question, matched to the reports that cover them.
+
+Chinese questions name places as written (云冈区, 云冈); English ones in pinyin
+("Yungang", "Nanle"), so each place in an indexed report's title is also known
+by every pinyin reading of its name — heteronyms included (南乐 is Nanle, and
+a reader might write Nanyue).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from index.catalog import ReportRecord
+
+_UNIT = re.compile(r"(.+?(?:自治区|自治州|自治县|特别行政区|省|市|地区|盟|州|区|县|旗|镇|乡|街道))")
+_SUFFIXES = ("自治区", "自治州", "自治县", "特别行政区", "街道", "地区", "省", "市", "盟", "州", "区", "县", "旗", "镇", "乡")
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str  # as written: 云冈区
+    stem: str  # without its level: 云冈
+    readings: frozenset[str]  # pinyin, no tones, no spaces: {"yungang"}
+
+
+def place_units(place: str) -> list[Place]:
+    """大同市云冈区 → [大同市, 云冈区], each with its pinyin readings."""
+    units = []
+    for name in _UNIT.findall(place) or [place]:
+        stem = next((name[: -len(s)] for s in _SUFFIXES if name.endswith(s) and len(name) > len(s) + 1), name)
+        units.append(Place(name, stem, frozenset(_readings(stem))))
+    return units
+
+
+def _readings(stem: str) -> set[str]:
+    from pypinyin import Style, pinyin
+
+    in_context = "".join(p[0] for p in pinyin(stem, style=Style.NORMAL, errors="ignore"))
+    per_character = [pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")[0] for ch in stem]
+    combos = itertools.islice(itertools.product(*per_character), 64)
+    return {in_context.lower()} | {"".join(parts).lower() for parts in combos if parts}
+
+
+class PlaceIndex:
+    """The places of the indexed reports, looked up by Chinese name or pinyin."""
+
+    def __init__(self, reports: list[ReportRecord]) -> None:
+        self.by_report: dict[str, list[Place]] = {}
+        for report in reports:
+            source = report.place or report.title
+            self.by_report[report.report_id] = place_units(source) if source else []
+
+    def in_chinese(self, question: str) -> dict[str, set[str]]:
+        """{place name: report ids} for places a Chinese question names (云冈区 or just 云冈)."""
+        found: dict[str, set[str]] = {}
+        for report_id, places in self.by_report.items():
+            for place in places:
+                if len(place.stem) >= 2 and place.stem in question:
+                    found.setdefault(place.name, set()).add(report_id)
+        return found
+
+    def in_english(self, words: list[str]) -> dict[str, set[str]]:
+        """{place name: report ids} for pinyin names in an English question ("Yungang", "yun gang")."""
+        candidates = set(words) | {a + b for a, b in zip(words, words[1:])}
+        found: dict[str, set[str]] = {}
+        for report_id, places in self.by_report.items():
+            for place in places:
+                if place.readings & candidates:
+                    found.setdefault(place.name, set()).add(report_id)
+        return found

@@ -1,0 +1,157 @@
+"""From a question to a query plan: Chinese terms, year, places, what kind of figure is asked.
+
+Everything downstream — lexical retrieval, rerank, clause matching in the
+extractive answerer — works on the plan, so an English question and its
+Chinese twin lead to the same passages and the same clause.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.glossary import Dictionary, Glossary, Term, english_words
+from assistant.language import detect_language
+from assistant.places import PlaceIndex
+from assistant.types import Language
+from index.lexical import tokenize
+
+UNIT_KINDS = {
+    "percent": ("%", "个百分点"),
+    "money": ("元", "万元", "亿元"),
+    "time": ("个工作日", "天", "小时"),
+}
+_ZH_KIND = {
+    "percent": re.compile(r"率|比例|占比|百分|%|比重|比率"),
+    "money": re.compile(r"多少钱|金额|资金|经费|预算|[万亿]?元|收入|支出|罚没款"),
+    "time": re.compile(r"多少天|几天|工作日|时限|小时|多久"),
+}
+_ZH_COUNT = re.compile(r"多少|几[件次个项人所条名家起场期]|数量|一共|共计|总数")
+_EN_KIND = {
+    "percent": re.compile(r"\b(percent(age)?|rate|share|proportion|ratio)\b|%"),
+    "money": re.compile(r"\b(money|yuan|rmb|funds?|funding|budget|spen[dt]|expenditure|revenue|amount|costs?|fines?)\b"),
+    "time": re.compile(r"\b(days?|hours?|time limits?|how long)\b"),
+    "count": re.compile(r"\b(how many|number of|count|how often)\b"),
+}
+_ZH_UNIT_ASKED = re.compile(r"(?:多少|几)(人次|件|次|人|条|所|项|个|家|起|场|期|名|份|户|篇)")
+_EN_UNITS = {"times": "次", "time": "次", "people": "人", "persons": "人", "person": "人", "cases": "件",
+             "participants": "人次", "visits": "人次", "sessions": "场"}
+_COMPARE = re.compile(
+    r"哪个多|哪个少|哪一个|多多少|少多少|相比|比较|差多少|还有多少|尚未|未办结|变化|增加了多少|减少了多少"
+    r"|\b(more than|less than|compare|compared|difference|which (is|was) (more|higher|larger|bigger)|"
+    r"how many more|how much more|not yet|remaining|still|versus|vs\.?|change)\b",
+    re.IGNORECASE,
+)
+_SIDE_SPLIT = re.compile(r"和|与|跟|同|相比|比较|\b(?:and|or|versus|vs\.?|compared (?:to|with))\b", re.I)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_ZH_QUESTION_WORDS = frozenset(
+    "多少 一共 总共 共计 哪些 哪个 哪 什么 是否 怎么 如何 吗 呢 请问 请 几 多 情况 方面 有关 相关 里 区里 县里 市里 "
+    "了 的 是 有 被 共 全年 今年 去年 年度".split()
+)
+
+
+@dataclass
+class QueryPlan:
+    question: str
+    language: Language
+    terms: list[Term]  # Chinese terms with weights, for lexical retrieval and clause matching
+    search_text: str  # what the dense retriever embeds (Chinese when the question is English)
+    year: int | None = None
+    places: dict[str, set[str]] = field(default_factory=dict)  # place name → report ids
+    kinds: set[str] = field(default_factory=set)  # count / percent / money / time
+    units: set[str] = field(default_factory=set)  # specific units asked, e.g. 件, 人次
+    compare: bool = False
+    sides: list[list[Term]] = field(default_factory=list)  # the two things a compare question weighs
+
+    @property
+    def report_ids(self) -> set[str] | None:
+        """Reports the question's places point to, or None when it names none."""
+        if not self.places:
+            return None
+        return set.intersection(*self.places.values()) or set.union(*self.places.values())
+
+    def term_weights(self) -> dict[str, float]:
+        weights: dict[str, float] = {}
+        for term in self.terms:
+            weights[term.zh] = max(weights.get(term.zh, 0.0), term.weight)
+        return weights
+
+
+class QueryPlanner:
+    def __init__(self, glossary: Glossary, dictionary: Dictionary) -> None:
+        self.glossary = glossary
+        self.dictionary = dictionary
+
+    def plan(self, question: str, places: PlaceIndex, translated: str | None = None) -> QueryPlan:
+        """``translated``: a Chinese rendering of an English question (from an LLM), when there is one."""
+        language = detect_language(question)
+        year_match = _YEAR.search(question)
+        year = int(year_match.group(1)) if year_match else None
+        if language == "zh":
+            named = places.in_chinese(question)
+            terms = self._chinese_terms(question, named)
+            kinds, units = _kinds(question, _ZH_KIND), set(_ZH_UNIT_ASKED.findall(question))
+            if units or (not kinds and _ZH_COUNT.search(question)):
+                kinds.add("count")
+            search_text = question
+        else:
+            words = english_words(question)
+            named = places.in_english(words)
+            terms = self._english_terms(words)
+            if translated:
+                terms += self._chinese_terms(translated, named, weight=0.8)
+            kinds = _kinds(question.lower(), _EN_KIND)
+            units = {_EN_UNITS[w] for w in words if w in _EN_UNITS}
+            search_text = translated or " ".join(dict.fromkeys(t.zh for t in terms if t.source != "dictionary"))
+            search_text = search_text or question
+        if year:
+            terms.append(Term(f"{year}年", 0.5, "question"))
+        for name in named:
+            terms.append(Term(name, 0.5, "question"))
+        if units and not kinds:
+            kinds.add("count")
+        compare = bool(_COMPARE.search(question))
+        return QueryPlan(
+            question=question, language=language, terms=terms, search_text=search_text, year=year,
+            places=named, kinds=kinds, units=units, compare=compare,
+            sides=self._sides(question, language) if compare else [],
+        )
+
+    def _sides(self, question: str, language: Language) -> list[list[Term]]:
+        """The two subjects of "A和B哪个多" / "A or B, which is more", each with its own terms."""
+        parts = [p for p in _SIDE_SPLIT.split(question) if p and p.strip()]
+        if len(parts) < 2:
+            return []
+        sides = []
+        for part in parts[:2]:
+            terms = (
+                self._chinese_terms(_COMPARE.sub(" ", part), {}) if language == "zh"
+                else self._english_terms(english_words(_COMPARE.sub(" ", part)))
+            )
+            if not terms:
+                return []
+            sides.append(terms)
+        return sides
+
+    def _english_terms(self, words: list[str]) -> list[Term]:
+        words = [w for w in words if not _YEAR.fullmatch(w)]
+        terms, leftover = self.glossary.translate(words)
+        for word in leftover:
+            if word.isdigit() or len(word) < 3:
+                continue
+            terms += [Term(zh, 0.4, "dictionary", word) for zh in self.dictionary.lookup(word)]
+        return terms
+
+    def _chinese_terms(self, question: str, named: dict[str, set[str]], weight: float = 1.0) -> list[Term]:
+        text = _YEAR.sub(" ", question)
+        for name in named:
+            text = text.replace(name, " ").replace(name[:-1], " ")
+        terms = [Term(zh, weight * 1.5, "glossary") for zh in self.glossary.zh_terms if len(zh) >= 3 and zh in text]
+        for token in dict.fromkeys(tokenize(text)):
+            if token not in _ZH_QUESTION_WORDS and not token.isdigit():
+                terms.append(Term(token, weight, "question"))
+        return terms
+
+
+def _kinds(text: str, patterns: dict[str, re.Pattern[str]]) -> set[str]:
+    return {kind for kind, pattern in patterns.items() if pattern.search(text)}

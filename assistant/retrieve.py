@@ -1,0 +1,141 @@
+"""Hybrid retrieval: dense + BM25, fused by reciprocal rank, then reranked by the question's terms.
+
+Dense retrieval finds Chinese passages for Chinese questions well and English
+ones poorly; BM25 over the Chinese terms the planner carried over finds them
+by their words. The rerank prefers passages that hold more of the question's
+terms (section path included) and a figure of the kind asked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.figures import find_figures, fold
+from assistant.query import UNIT_KINDS, QueryPlan
+from assistant.types import Passage
+from index.catalog import ChunkRecord, ReportRecord
+from index.lexical import tokenize
+from index.reader import IndexReader
+
+_RRF_K = 60
+_CANDIDATES = 30
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user narrowed the search to (UI / API), on top of what the question names."""
+
+    report_ids: frozenset[str] | None = None
+    year: int | None = None
+
+
+@dataclass
+class Retrieval:
+    passages: list[Passage]
+    scope: set[str] | None  # the reports searched, None for all
+    notes: list[str]
+
+
+def figure_kind(unit: str) -> str:
+    for kind, units in UNIT_KINDS.items():
+        if unit in units:
+            return kind
+    return "count" if unit and unit not in ("年", "月", "日") else ""
+
+
+class HybridRetriever:
+    def __init__(self, reader: IndexReader) -> None:
+        self.reader = reader
+
+    def retrieve(self, plan: QueryPlan, k: int = 5, filters: Filters | None = None) -> Retrieval:
+        reports = {r.report_id: r for r in self.reader.reports()}
+        scope, notes = _scope(plan, reports, filters or Filters())
+        if scope is not None and not scope:
+            return Retrieval([], scope, notes)
+        where = {"report_id": {"$in": sorted(scope)}} if scope is not None else None
+
+        rankings = [self.reader.dense(plan.search_text, _CANDIDATES, where)]
+        if plan.language == "en" and plan.search_text != plan.question:
+            rankings.append(self.reader.dense(plan.question, _CANDIDATES, where))
+        rankings.append(self._lexical(plan, scope))
+        fused: dict[str, float] = {}
+        for ranking in rankings:
+            for rank, (chunk_id, _) in enumerate(ranking):
+                fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (_RRF_K + rank)
+        candidates = sorted(fused, key=fused.__getitem__, reverse=True)[:_CANDIDATES]
+        chunks = self.reader.chunks(candidates)
+        top = max(fused.values(), default=1.0)
+        scored = [(self._score(plan, chunk, fused[chunk.chunk_id] / top), chunk) for chunk in chunks]
+        scored.sort(key=lambda pair: pair[0], reverse=True)
+        passages = [_passage(chunk, reports[chunk.report_id], score) for score, chunk in scored[:k]]
+        return Retrieval(passages, scope, notes)
+
+    def _lexical(self, plan: QueryPlan, scope: set[str] | None) -> list[tuple[str, float]]:
+        weights: dict[str, float] = {}
+        for term, weight in plan.term_weights().items():
+            for token in tokenize(term):
+                weights[token] = max(weights.get(token, 0.0), weight)
+        hits = self.reader.lexical(weights, _CANDIDATES * (4 if scope is not None else 1))
+        if scope is None:
+            return hits[:_CANDIDATES]
+        allowed = {c.chunk_id for c in self.reader.chunks([cid for cid, _ in hits]) if c.report_id in scope}
+        return [hit for hit in hits if hit[0] in allowed][:_CANDIDATES]
+
+    @staticmethod
+    def _score(plan: QueryPlan, chunk: ChunkRecord, fused: float) -> float:
+        return 0.35 * fused + 0.5 * term_coverage(plan, chunk.text, chunk.section) + 0.15 * kind_match(plan, chunk.text)
+
+
+def term_coverage(plan: QueryPlan, text: str, context: str = "") -> float:
+    """Share of the question's term weight found in ``text`` (in ``context`` it counts half)."""
+    weights = plan.term_weights()
+    total = sum(_specificity(term) * w for term, w in weights.items())
+    if not total:
+        return 0.0
+    found = sum(
+        _specificity(term) * w * (1.0 if term in text else 0.5 if term in context else 0.0)
+        for term, w in weights.items()
+    )
+    return found / total
+
+
+def kind_match(plan: QueryPlan, text: str) -> float:
+    """1 when the text holds a figure of the kind (and unit) asked, else 0."""
+    if not plan.kinds:
+        return 0.0
+    figures = find_figures(fold(text))
+    if plan.units and any(f.unit in plan.units for f in figures):
+        return 1.0
+    return 1.0 if any(figure_kind(f.unit) in plan.kinds for f in figures) else 0.0
+
+
+def _specificity(term: str) -> float:
+    """Longer Chinese terms say more: 法律援助案件 outweighs 案件."""
+    return min(len(term), 6) / 2
+
+
+def _scope(plan: QueryPlan, reports: dict[str, ReportRecord], filters: Filters) -> tuple[set[str] | None, list[str]]:
+    """The reports to search: the user's filters, then the places and year the question names."""
+    notes: list[str] = []
+    scope = set(filters.report_ids) if filters.report_ids else None
+    if filters.year is not None:
+        scope = {r for r in (scope or reports) if reports[r].year == filters.year}
+    named = plan.report_ids
+    if named is not None:
+        scope = named if scope is None else scope & named
+    if plan.year is not None:
+        pool = scope if scope is not None else set(reports)
+        same_year = {r for r in pool if reports[r].year == plan.year}
+        if not same_year:
+            where = "、".join(plan.places) or ("the selected reports" if scope is not None else "any report")
+            notes.append(f"没有 {plan.year} 年的报告({where})/ No {plan.year} report is indexed for {where}.")
+        scope = same_year
+    return scope, notes
+
+
+def _passage(chunk: ChunkRecord, report: ReportRecord, score: float) -> Passage:
+    return Passage(
+        chunk_id=chunk.chunk_id, report_id=chunk.report_id, title=report.title, year=report.year,
+        section=chunk.section, text=chunk.text, start=chunk.start, end=chunk.end, score=round(score, 4),
+    )
+

@@ -1,0 +1,60 @@
+"""The answer contract (DESIGN.md, "Answer JSON"): what the CLI, the HTTP API and the UI return."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Language = Literal["zh", "en"]
+
+
+class Passage(BaseModel):
+    """A retrieved chunk, ranked."""
+
+    chunk_id: str
+    report_id: str
+    title: str
+    year: int | None = None
+    section: str
+    text: str
+    start: int  # span of the chunk in its report's text
+    end: int
+    score: float
+
+
+class Citation(BaseModel):
+    """A numbered source: the passage, and the exact sentence quoted from it, with its span."""
+
+    n: int
+    report_id: str
+    title: str
+    year: int | None = None
+    section: str
+    text: str
+    quote: str
+    start: int  # span of the quote in the report text
+    end: int
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str = Field(description="Markdown with [n] markers pointing at citations")
+    found: bool = Field(description="False when the reports don't say")
+    verified: bool = Field(
+        default=True, description="False when a figure in the answer is not held by its citations"
+    )
+    language: Language
+    answerer: str = "extractive"
+    citations: list[Citation] = []
+    passages: list[Passage] = []
+    notes: list[str] = Field(default=[], description="What the user should know: filters applied, fallbacks")
+    timings_ms: dict[str, float] = {}
+
+
+class Draft(BaseModel):
+    """What an answerer proposes; the assistant verifies it before anyone sees it as fact."""
+
+    answer: str
+    found: bool
+    citations: list[Citation] = []
