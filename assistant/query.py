@@ -44,6 +44,11 @@ _COMPARE = re.compile(
 )
 _SIDE_SPLIT = re.compile(r"和|与|跟|同|相比|比较|\b(?:and|or|versus|vs\.?|compared (?:to|with))\b", re.I)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+# Words that say what kind of figure is asked, not what it is about.
+_NOT_CONTENT = frozenset(
+    "多少 多少个 几 数量 件数 人数 次数 场次 百分之多少 百分之 比例 占比 比重 多长时间 多久 个百分点 百分点 总数 共计 一共 合计 "
+    "全年 本年 今年 年度 情况 工作".split()
+)
 _ZH_QUESTION_WORDS = frozenset(
     "多少 一共 总共 共计 哪些 哪个 哪 什么 是否 怎么 如何 吗 呢 请问 请 几 多 情况 方面 有关 相关 里 区里 县里 市里 "
     "了 的 是 有 被 共 全年 今年 去年 年度".split()
@@ -71,10 +76,44 @@ class QueryPlan:
         return set.intersection(*self.places.values()) or set.union(*self.places.values())
 
     def term_weights(self) -> dict[str, float]:
+        """Search terms and their weights, for the lexical index."""
         weights: dict[str, float] = {}
         for term in self.terms:
+            if term.zh in _NOT_CONTENT:
+                continue
             weights[term.zh] = max(weights.get(term.zh, 0.0), term.weight)
         return weights
+
+    def coverage(self, text: str, context: str = "") -> float:
+        """Share of the question's concepts that ``text`` names (in ``context`` they count half).
+
+        A concept is one English phrase with all its Chinese renderings, or one
+        Chinese word of the question; it is found when any rendering is.
+        Dictionary guesses only add: they never count against a passage.
+        """
+        found = total = 0.0
+        for group in self._groups():
+            best = 0.0
+            for term in group:
+                hit = 1.0 if term.zh in text else 0.5 if context and term.zh in context else 0.0
+                best = max(best, hit * term.weight * _specificity(term.zh))
+            weight = max(t.weight * _specificity(t.zh) for t in group)
+            found += best
+            total += 0.0 if group[0].source == "dictionary" else weight
+        return min(1.0, found / total) if total else 0.0
+
+    def _groups(self) -> list[list[Term]]:
+        groups: dict[str, list[Term]] = {}
+        for term in self.terms:
+            if len(term.zh) < 2 or term.zh in _NOT_CONTENT or term.source == "scope":
+                continue
+            groups.setdefault(f"{term.source}:{term.en or term.zh}", []).append(term)
+        return list(groups.values())
+
+
+def _specificity(term: str) -> float:
+    """Longer Chinese terms say more: 法律援助案件 outweighs 案件."""
+    return min(len(term), 6) / 2
 
 
 class QueryPlanner:
@@ -105,9 +144,9 @@ class QueryPlanner:
             search_text = translated or " ".join(dict.fromkeys(t.zh for t in terms if t.source != "dictionary"))
             search_text = search_text or question
         if year:
-            terms.append(Term(f"{year}年", 0.5, "question"))
+            terms.append(Term(f"{year}年", 0.5, "scope"))
         for name in named:
-            terms.append(Term(name, 0.5, "question"))
+            terms.append(Term(name, 0.5, "scope"))
         if units and not kinds:
             kinds.add("count")
         compare = bool(_COMPARE.search(question))
@@ -143,14 +182,20 @@ class QueryPlanner:
         return terms
 
     def _chinese_terms(self, question: str, named: dict[str, set[str]], weight: float = 1.0) -> list[Term]:
+        """The content words of a Chinese question (jieba, precise mode): each one concept."""
+        import jieba
+
         text = _YEAR.sub(" ", question)
         for name in named:
             text = text.replace(name, " ").replace(name[:-1], " ")
-        terms = [Term(zh, weight * 1.5, "glossary") for zh in self.glossary.zh_terms if len(zh) >= 3 and zh in text]
-        for token in dict.fromkeys(tokenize(text)):
-            if token not in _ZH_QUESTION_WORDS and not token.isdigit():
-                terms.append(Term(token, weight, "question"))
-        return terms
+        tokenize("")  # loads jieba's dictionary once
+        words = (w.strip() for w in jieba.cut(text))
+        return [
+            Term(w, weight, "question")
+            for w in dict.fromkeys(words)
+            if w and w not in _ZH_QUESTION_WORDS and w not in _NOT_CONTENT and not w.isdigit()
+            and re.search(r"[\u4e00-\u9fff]", w)
+        ]
 
 
 def _kinds(text: str, patterns: dict[str, re.Pattern[str]]) -> set[str]:

@@ -83,20 +83,7 @@ class HybridRetriever:
 
     @staticmethod
     def _score(plan: QueryPlan, chunk: ChunkRecord, fused: float) -> float:
-        return 0.35 * fused + 0.5 * term_coverage(plan, chunk.text, chunk.section) + 0.15 * kind_match(plan, chunk.text)
-
-
-def term_coverage(plan: QueryPlan, text: str, context: str = "") -> float:
-    """Share of the question's term weight found in ``text`` (in ``context`` it counts half)."""
-    weights = plan.term_weights()
-    total = sum(_specificity(term) * w for term, w in weights.items())
-    if not total:
-        return 0.0
-    found = sum(
-        _specificity(term) * w * (1.0 if term in text else 0.5 if term in context else 0.0)
-        for term, w in weights.items()
-    )
-    return found / total
+        return 0.35 * fused + 0.5 * plan.coverage(chunk.text, chunk.section) + 0.15 * kind_match(plan, chunk.text)
 
 
 def kind_match(plan: QueryPlan, text: str) -> float:
@@ -107,11 +94,6 @@ def kind_match(plan: QueryPlan, text: str) -> float:
     if plan.units and any(f.unit in plan.units for f in figures):
         return 1.0
     return 1.0 if any(figure_kind(f.unit) in plan.kinds for f in figures) else 0.0
-
-
-def _specificity(term: str) -> float:
-    """Longer Chinese terms say more: 法律援助案件 outweighs 案件."""
-    return min(len(term), 6) / 2
 
 
 def _scope(plan: QueryPlan, reports: dict[str, ReportRecord], filters: Filters) -> tuple[set[str] | None, list[str]]:
