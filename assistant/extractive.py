@@ -21,6 +21,9 @@ from assistant.types import Citation, Draft, Passage
 
 _CLAUSE = re.compile(r"[^,，;；:：]+[,，;；:：]?")
 _PASSAGES_READ = 5
+HEADER_SUFFIX = "#header"  # chunk id suffix of a report's header block, as a passage
+_DATE_FIELD = re.compile(r"(发布时间|发布日期|成文日期)\s*[:：]\s*\d")
+_SOURCE_FIELD = re.compile(r"(来源|发布机构)\s*[:：]\s*[^\s:：]")
 FIGURE_THRESHOLD = 0.45  # calibrated on our own questions (tests/data/eval)
 FACT_THRESHOLD = 0.55
 _QUALIFIER_EN = {"余": "more than", "多": "more than", "以上": "over", "超过": "over", "超": "over",
@@ -54,6 +57,10 @@ class ExtractiveAnswerer:
         yield draft
 
     def answer(self, plan: QueryPlan, passages: list[Passage]) -> Draft:
+        if plan.about_publication:
+            headers = [p for p in passages if p.chunk_id.endswith(HEADER_SUFFIX)]
+            if headers:
+                return self._publication_answer(plan, headers[0])
         clauses = self._clauses(plan, passages[:_PASSAGES_READ])
         if plan.kinds:
             return self._figure_answer(plan, clauses) or not_found(plan)
@@ -64,7 +71,7 @@ class ExtractiveAnswerer:
         picks: list[tuple[_Clause, Figure]] = []
         for kind in sorted(plan.kinds, key=lambda k: k != "count"):
             candidates = [(c, f) for c in clauses for f in c.figures if _fits(f, kind, plan)]
-            if plan.compare and plan.sides:
+            if plan.sides:
                 for side in plan.sides:
                     side_plan = replace(plan, terms=side)
                     ranked = sorted(
@@ -76,7 +83,7 @@ class ExtractiveAnswerer:
             else:
                 ranked = sorted(
                     ((c, f) for c, f in candidates if c.score >= FIGURE_THRESHOLD),
-                    key=lambda pair: pair[0].score, reverse=True,
+                    key=lambda pair: (pair[0].score, _closeness(plan, pair[0], pair[1])), reverse=True,
                 )
                 picks += _two_distinct(ranked) if plan.compare else ranked[:1]
         picks = list({(id(c), f.start): (c, f) for c, f in picks}.values())
@@ -104,6 +111,22 @@ class ExtractiveAnswerer:
     def _n(citations: list[Citation], clause: _Clause) -> int:
         start = clause.passage.start + clause.sentence[0]
         return next(c.n for c in citations if c.start == start)
+
+    # --- publication facts (the report header) --------------------------------------------
+    @staticmethod
+    def _publication_answer(plan: QueryPlan, header: Passage) -> Draft | None:
+        """Date and issuer from the header lines that state them, cited line by line."""
+        lines = _lines(header.text)
+        dated = [span for span in lines if _DATE_FIELD.search(header.text[slice(*span)])]
+        sourced = [span for span in lines if _SOURCE_FIELD.search(header.text[slice(*span)])]
+        chosen = [span for span in dated if span in sourced][:1] or dated[:1] + sourced[:1]
+        if not chosen:
+            return None
+        citations = [cite(n, header, *span) for n, span in enumerate(chosen, 1)]
+        quoted = " ".join(f"{c.quote} [{c.n}]" for c in citations)
+        if plan.language == "zh":
+            return Draft(answer=f"《{header.title}》{quoted}", found=True, citations=citations)
+        return Draft(answer=f"Publication details of 《{header.title}》: {quoted}", found=True, citations=citations)
 
     # --- sentences (facts, lists) -----------------------------------------------------
     def _sentence_answer(self, plan: QueryPlan, clauses: list[_Clause]) -> Draft | None:
@@ -148,6 +171,15 @@ def _score(plan: QueryPlan, clause: _Clause) -> float:
     return 0.7 * own + 0.3 * context + 0.05 / (1 + clause.passage_rank)
 
 
+def _lines(text: str) -> list[tuple[int, int]]:
+    spans, offset = [], 0
+    for line in text.splitlines(keepends=True):
+        if line.strip():
+            spans.append((offset, offset + len(line.rstrip())))
+        offset += len(line)
+    return spans
+
+
 def not_found(plan: QueryPlan) -> Draft:
     message = (
         "报告中没有找到这个问题的答案。" if plan.language == "zh"
@@ -157,9 +189,17 @@ def not_found(plan: QueryPlan) -> Draft:
 
 
 def _fits(figure: Figure, kind: str, plan: QueryPlan) -> bool:
-    if kind == "count" and plan.units:
-        return any(figure.unit.startswith(u) or (figure.unit and u.startswith(figure.unit)) for u in plan.units)
     return figure_kind(figure.unit) == kind
+
+
+def _closeness(plan: QueryPlan, clause: _Clause, figure: Figure) -> float:
+    """Among figures of one clause: the unit asked, then nearest to what is counted."""
+    text = fold(clause.text)
+    unit_asked = any(figure.unit.startswith(u) or (figure.unit and u.startswith(figure.unit)) for u in plan.units)
+    focus = [t.zh for t in plan.terms if t.focus] or [t.zh for t in plan.terms if t.source != "scope"]
+    positions = [text.find(zh) for zh in focus if zh in text]
+    distance = min((abs(p - figure.start) for p in positions), default=len(text))
+    return (1.0 if unit_asked else 0.0) + 1.0 / (1 + distance)
 
 
 def _is_date(figure: Figure) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 _MAX_PHRASE_WORDS = 6
-_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z0-9]+)*")
 STOPWORDS = frozenset(
     """a an the of and or to in on at for by with from as is are was were be been being it its this that these
     those there their they them we our you your i he she his her how many much what which when where who whom
@@ -35,6 +35,8 @@ class Term:
     weight: float
     source: str  # "glossary" | "dictionary" | "question" | "scope" (a year or place named)
     en: str = ""
+    position: int = -1  # where in the question it stands (word index), when known
+    focus: bool = False  # what is counted ("how many *legal consultations*"): weighs more
 
 
 def singular_forms(word: str) -> list[str]:
@@ -50,7 +52,9 @@ def singular_forms(word: str) -> list[str]:
 
 
 def english_words(text: str) -> list[str]:
-    return _WORD.findall(text.lower().replace("’", "'"))
+    """Lower-case words; hyphens split (rule-of-law → rule of law), possessives dropped (Yungang's)."""
+    text = re.sub(r"['’]s\b", "", text.lower()).replace("-", " ")
+    return _WORD.findall(text)
 
 
 class Glossary:
@@ -94,7 +98,8 @@ class Glossary:
                 if match:
                     phrase, zh_terms = match
                     for rank, zh in enumerate(zh_terms[:3]):
-                        terms.append(Term(zh, (1.0 if rank == 0 else 0.7) * (1 + 0.5 * (size - 1)), "glossary", phrase))
+                        weight = (1.0 if rank == 0 else 0.7) * (1 + 0.5 * (size - 1))
+                        terms.append(Term(zh, weight, "glossary", phrase, position=i))
                     i += size
                     break
             else:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Literal
 
-from assistant.extractive import ExtractiveAnswerer, not_found
+from assistant.extractive import HEADER_SUFFIX, ExtractiveAnswerer, not_found
 from assistant.glossary import Dictionary, Glossary
 from assistant.places import PlaceIndex
 from assistant.query import QueryPlan, QueryPlanner
@@ -20,6 +20,7 @@ from assistant.types import Answer, Draft, Passage
 from assistant.verify import unsupported_figures
 from index.catalog import ReportRecord
 from index.errors import ReportChatError
+from index.lexical import tokenize
 from index.reader import IndexReader
 from index.settings import Settings
 
@@ -30,7 +31,6 @@ AnswererChoice = Literal["auto", "extractive", "llm"]
 History = list[tuple[str, str]]  # (question, answer) pairs, oldest first
 
 MAX_QUESTION_CHARS = 1000
-_PUBLICATION = re.compile(r"发布|发文|来源|出台时间|published|publish|issued|released|by whom|publisher|source", re.I)
 _FOLLOW_UP = re.compile(r"^\s*(那|那么|还有|另外|以及|and\b|what about|how about|also\b)", re.I)
 
 
@@ -43,7 +43,7 @@ class Assistant:
         self.settings = settings
         self.reader = reader or IndexReader(settings)
         self.glossary = Glossary.load()
-        self.planner = QueryPlanner(self.glossary, Dictionary(settings.home / "cache"))
+        self.planner = QueryPlanner(self.glossary, Dictionary(settings.home / "cache"), self._in_reports)
         self.retriever = HybridRetriever(self.reader)
         self.extractive = ExtractiveAnswerer(self.glossary)
         self.llm = llm
@@ -134,6 +134,10 @@ class Assistant:
     def plan(self, question: str, translated: str | None = None) -> QueryPlan:
         return self.planner.plan(question, self.places(), translated)
 
+    def _in_reports(self, word: str) -> bool:
+        lexical = self.reader.lexical_index()
+        return all(token in lexical for token in tokenize(word)) if word else False
+
     def places(self) -> PlaceIndex:
         generation = self.reader.catalog.generation()
         if self._places is None or self._places[0] != generation:
@@ -162,7 +166,7 @@ class Assistant:
 
     def _with_headers(self, plan: QueryPlan, passages: list[Passage], scope: set[str] | None) -> list[Passage]:
         """A question about who published a report and when is answered from its header block."""
-        if not _PUBLICATION.search(plan.question):
+        if not plan.about_publication:
             return passages
         ids = list(dict.fromkeys([p.report_id for p in passages] + sorted(scope or [])))[:3]
         headers = [_header_passage(r) for r in map(self.reader.catalog.report, ids) if r is not None and r.header]
@@ -225,6 +229,6 @@ def _carry_over(previous: QueryPlan, current: QueryPlan) -> QueryPlan:
 def _header_passage(report: ReportRecord) -> Passage:
     header = report.text[: report.body_start].rstrip()
     return Passage(
-        chunk_id=f"{report.report_id}#header", report_id=report.report_id, title=report.title, year=report.year,
+        chunk_id=report.report_id + HEADER_SUFFIX, report_id=report.report_id, title=report.title, year=report.year,
         section="", text=header, start=0, end=len(header), score=1.0,
     )

@@ -8,7 +8,8 @@ Chinese twin lead to the same passages and the same clause.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from assistant.glossary import Dictionary, Glossary, Term, english_words
 from assistant.language import detect_language
@@ -42,7 +43,16 @@ _COMPARE = re.compile(
     r"how many more|how much more|not yet|remaining|still|versus|vs\.?|change)\b",
     re.IGNORECASE,
 )
-_SIDE_SPLIT = re.compile(r"和|与|跟|同|相比|比较|\b(?:and|or|versus|vs\.?|compared (?:to|with))\b", re.I)
+_SIDE_SPLIT = re.compile(
+    r"以及|和|与|跟|同|相比|比较|\b(?:and|or|versus|vs\.?|compared (?:to|with))\b", re.I
+)
+# Two questions in one: "how often did A, and how often did B" / "A多少次,B多少次".
+_TWO_PART = re.compile(r"\band (how|what)\b.*\?|(多少|几).*[,，、](以及|和|还有)?.*(多少|几)", re.I)
+_PUBLICATION = re.compile(
+    r"(何时|什么时候|哪天|谁|哪个部门|哪个单位).{0,6}(发布|印发|公布)|发布(时间|日期|机构|单位)|来源"
+    r"|\b(when|who|by whom)\b.{0,80}\b(published|issued|released)\b|\bpublish(ed|er)?\b.{0,40}\b(when|by whom)\b",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # Words that say what kind of figure is asked, not what it is about.
 _NOT_CONTENT = frozenset(
@@ -67,6 +77,7 @@ class QueryPlan:
     units: set[str] = field(default_factory=set)  # specific units asked, e.g. 件, 人次
     compare: bool = False
     sides: list[list[Term]] = field(default_factory=list)  # the two things a compare question weighs
+    about_publication: bool = False  # who published the report, and when
 
     @property
     def report_ids(self) -> set[str] | None:
@@ -93,12 +104,9 @@ class QueryPlan:
         """
         found = total = 0.0
         for group in self._groups():
-            best = 0.0
-            for term in group:
-                hit = 1.0 if term.zh in text else 0.5 if context and term.zh in context else 0.0
-                best = max(best, hit * term.weight * _specificity(term.zh))
-            weight = max(t.weight * _specificity(t.zh) for t in group)
-            found += best
+            hit = max(1.0 if t.zh in text else 0.5 if context and t.zh in context else 0.0 for t in group)
+            weight = max(_weight(t) for t in group)
+            found += hit * weight
             total += 0.0 if group[0].source == "dictionary" else weight
         return min(1.0, found / total) if total else 0.0
 
@@ -111,15 +119,17 @@ class QueryPlan:
         return list(groups.values())
 
 
-def _specificity(term: str) -> float:
-    """Longer Chinese terms say more: 法律援助案件 outweighs 案件."""
-    return min(len(term), 6) / 2
+def _weight(term: Term) -> float:
+    """Longer Chinese terms say more (法律援助案件 outweighs 案件); what is counted, most."""
+    return term.weight * min(len(term.zh), 6) / 2 * (2.0 if term.focus else 1.0)
 
 
 class QueryPlanner:
-    def __init__(self, glossary: Glossary, dictionary: Dictionary) -> None:
+    def __init__(self, glossary: Glossary, dictionary: Dictionary, vocabulary: Callable[[str], bool]) -> None:
+        """``vocabulary`` says whether a Chinese word occurs in the indexed reports at all."""
         self.glossary = glossary
         self.dictionary = dictionary
+        self.vocabulary = vocabulary
 
     def plan(self, question: str, places: PlaceIndex, translated: str | None = None) -> QueryPlan:
         """``translated``: a Chinese rendering of an English question (from an LLM), when there is one."""
@@ -150,10 +160,12 @@ class QueryPlanner:
         if units and not kinds:
             kinds.add("count")
         compare = bool(_COMPARE.search(question))
+        two_part = bool(_TWO_PART.search(question))
         return QueryPlan(
             question=question, language=language, terms=terms, search_text=search_text, year=year,
             places=named, kinds=kinds, units=units, compare=compare,
-            sides=self._sides(question, language) if compare else [],
+            sides=self._sides(question, language) if compare or two_part else [],
+            about_publication=bool(_PUBLICATION.search(question)),
         )
 
     def _sides(self, question: str, language: Language) -> list[list[Term]]:
@@ -175,10 +187,14 @@ class QueryPlanner:
     def _english_terms(self, words: list[str]) -> list[Term]:
         words = [w for w in words if not _YEAR.fullmatch(w)]
         terms, leftover = self.glossary.translate(words)
+        terms = _mark_focus_en(words, terms)
         for word in leftover:
             if word.isdigit() or len(word) < 3:
                 continue
-            terms += [Term(zh, 0.4, "dictionary", word) for zh in self.dictionary.lookup(word)]
+            # A dictionary sense the reports never use (吾人 for "uses") is noise: leave it out.
+            terms += [
+                Term(zh, 0.4, "dictionary", word) for zh in self.dictionary.lookup(word) if self.vocabulary(zh)
+            ]
         return terms
 
     def _chinese_terms(self, question: str, named: dict[str, set[str]], weight: float = 1.0) -> list[Term]:
@@ -189,13 +205,44 @@ class QueryPlanner:
         for name in named:
             text = text.replace(name, " ").replace(name[:-1], " ")
         tokenize("")  # loads jieba's dictionary once
-        words = (w.strip() for w in jieba.cut(text))
+        words = [w.strip() for w in jieba.cut(text) if w.strip()]
+        focus = _focus_zh(words)
         return [
-            Term(w, weight, "question")
-            for w in dict.fromkeys(words)
-            if w and w not in _ZH_QUESTION_WORDS and w not in _NOT_CONTENT and not w.isdigit()
-            and re.search(r"[\u4e00-\u9fff]", w)
+            Term(w, weight, "question", position=i, focus=w in focus)
+            for i, w in enumerate(words)
+            if w not in _ZH_QUESTION_WORDS and w not in _NOT_CONTENT and not w.isdigit()
+            and re.search(r"[\u4e00-\u9fff]", w) and w not in words[:i]
         ]
+
+
+_EN_FOCUS_CUE = re.compile(r"^(how many|how much|number of|what (percentage|share|proportion|number) of)$")
+_ZH_FOCUS_CUE = frozenset("多少 几 多少个".split())
+
+
+def _mark_focus_en(words: list[str], terms: list[Term]) -> list[Term]:
+    """The glossary phrase right after "how many"/"number of" names what is counted."""
+    cue_end = next(
+        (i + n for n in (2, 3, 4) for i in range(len(words)) if _EN_FOCUS_CUE.match(" ".join(words[i : i + n]))),
+        None,
+    )
+    if cue_end is None:
+        return terms
+    after = [t.position for t in terms if t.source == "glossary" and cue_end <= t.position <= cue_end + 3
+             and t.zh not in _NOT_CONTENT and len(t.zh) > 1]
+    if not after:
+        return terms
+    first = min(after)
+    return [replace(t, focus=True) if t.position == first else t for t in terms]
+
+
+def _focus_zh(words: list[str]) -> set[str]:
+    """The words right after 多少件/几次 — or, at the end of a question (纠错率是多少), right before."""
+    for i, word in enumerate(words):
+        if word in _ZH_FOCUS_CUE or word.startswith("多少"):
+            after = [w for w in words[i + 1 : i + 4] if len(w) > 1 and w not in _NOT_CONTENT and w not in _ZH_QUESTION_WORDS]
+            before = [w for w in words[max(0, i - 3) : i] if len(w) > 1 and w not in _ZH_QUESTION_WORDS]
+            return set(after[:2] or before[-1:])
+    return set()
 
 
 def _kinds(text: str, patterns: dict[str, re.Pattern[str]]) -> set[str]:

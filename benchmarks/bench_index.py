@@ -8,7 +8,8 @@ home, in this one process:
   from the catalog with ``embedding_text``), in batches of ``settings.embed_batch``;
   index/raw is the share of the embedder's speed the pipeline keeps (goal ≥ 0.9);
 - reindex: a second run over the unchanged corpus (a new ``Indexer``, as a new CLI call);
-- peak RSS of the process so far (``ru_maxrss``) and the data home's size on disk.
+- peak RSS of the process so far (``ru_maxrss``) and the data home's size on disk, with the
+  share of it that is jieba's dictionary cache (written only into the first home a process opens).
 
 It prints figures and asserts nothing about timing.
 
@@ -50,6 +51,7 @@ class Result:
     reindex_s: float
     peak_rss_mb: float
     home_mb: float
+    cache_mb: float  # of which jieba's dictionary cache: only the first data home a process opens gets one
 
 
 def bench(name: str, folder: Path, settings: Settings) -> Result:
@@ -82,6 +84,7 @@ def bench(name: str, folder: Path, settings: Settings) -> Result:
         index_over_raw=round(raw_s / index_s, 3), reindex_s=round(reindex_s, 2),
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         home_mb=round(disk_bytes(settings.home) / 1e6, 2),
+        cache_mb=round(disk_bytes(settings.home / "cache") / 1e6, 2),
     )
 
 
@@ -110,7 +113,7 @@ def time_embedder(settings: Settings, texts: list[str]) -> float:
 
 def disk_bytes(folder: Path) -> int:
     """Space the files under ``folder`` take on disk (allocated blocks, as ``du``)."""
-    return sum(p.stat().st_blocks * 512 for p in folder.rglob("*") if p.is_file())
+    return sum(p.stat().st_blocks * 512 for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
 
 
 def environment(settings: Settings) -> dict[str, object]:
@@ -127,6 +130,7 @@ _COLUMNS = (  # (title, Result field, width, number format; "" for text)
     ("index ch/s", "index_chunks_per_s", 10, ".2f"), ("raw s", "raw_s", 7, ".1f"),
     ("raw ch/s", "raw_chunks_per_s", 8, ".2f"), ("index/raw", "index_over_raw", 9, ".2f"),
     ("reindex s", "reindex_s", 9, ".2f"), ("peak RSS MB", "peak_rss_mb", 11, ".0f"), ("home MB", "home_mb", 7, ".1f"),
+    ("cache MB", "cache_mb", 8, ".1f"),
 )
 
 

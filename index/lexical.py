@@ -77,6 +77,10 @@ class BM25Index:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def __contains__(self, token: object) -> bool:
+        """Whether any document holds ``token``."""
+        return token in self._postings
+
     def scores(self, query_tokens: Iterable[str] | Mapping[str, float]) -> np.ndarray:
         """BM25 of every document; a mapping weighs each query token."""
         weights = query_tokens if isinstance(query_tokens, Mapping) else dict.fromkeys(query_tokens, 1.0)

@@ -1,0 +1,126 @@
+"""Offline answers: the exact figure, in the question's language, with the sentence it came from."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import Assistant, Filters, QuestionError
+from index import Settings
+from tests.assistant.conftest import report_text
+
+
+def test_chinese_question_gets_the_figure_and_the_cited_sentence(bot: Assistant, corpus_settings: Settings) -> None:
+    answer = bot.ask("云冈区2025年受理了多少件法律援助案件?")
+
+    assert answer.found and answer.verified and answer.language == "zh"
+    assert "249件" in answer.answer and "[1]" in answer.answer
+    (citation, *_) = answer.citations
+    assert "受理法律援助案件249件" in citation.quote
+    assert report_text(corpus_settings, citation.report_id)[citation.start : citation.end] == citation.quote
+
+
+def test_english_question_is_answered_in_english_from_the_chinese_passage(bot: Assistant) -> None:
+    answer = bot.ask("How many legal aid cases did Yungang accept in 2025?")
+
+    assert answer.found and answer.language == "en"
+    lead = answer.answer.split("\n")[0]
+    assert "249" in lead and "199" not in lead and "147" not in lead
+    assert "受理法律援助案件249件" in answer.citations[0].quote
+
+
+def test_look_alike_figures_in_one_sentence_are_told_apart(bot: Assistant) -> None:
+    duty = bot.ask("2025年云冈区值班律师提供了多少件法律帮助?")
+    advice = bot.ask("How many legal consultations did Yungang's public legal service centre provide in 2025?")
+
+    assert "199件" in duty.answer.split("\n")[0] and "249" not in duty.answer.split("\n")[0]
+    assert "358" in advice.answer.split("\n")[0]
+
+
+def test_percent_questions_get_the_percentage(bot: Assistant) -> None:
+    answer = bot.ask("云冈区2025年行政复议的纠错率是多少?")
+    assert "11%" in answer.answer.split("\n")[0]
+
+
+def test_qualifiers_are_kept(bot: Assistant) -> None:
+    answer = bot.ask("云冈区2025年全年开展各类执法检查多少次?")
+    assert "八百多次" in answer.answer
+    english = bot.ask("What share of government services in Yungang could be handled online in 2025?")
+    assert "over 90%" in english.answer
+
+
+def test_compare_questions_give_both_figures_and_the_difference(bot: Assistant) -> None:
+    answer = bot.ask("云冈区2025年法律援助案件和值班律师提供的法律帮助,哪个多?多多少?")
+    assert "249" in answer.answer and "199" in answer.answer and "249 − 199 = 50" in answer.answer
+    assert answer.verified
+
+
+def test_the_place_named_picks_its_report(bot: Assistant) -> None:
+    answer = bot.ask("How many legal aid cases did Nanle accept in 2025?")
+    assert "316" in answer.answer.split("\n")[0]
+    assert {c.report_id for c in answer.citations} == {"nanle-2025"}
+
+
+def test_the_year_named_picks_its_report(bot: Assistant) -> None:
+    answer = bot.ask("云冈区2023年受理了多少件法律援助案件?")
+    assert "187件" in answer.answer and answer.citations[0].report_id == "yungang-2023"
+
+
+def test_a_year_no_report_covers_is_declined_and_said(bot: Assistant) -> None:
+    answer = bot.ask("2019年云冈区受理了多少件法律援助案件?")
+    assert not answer.found and "2019" in answer.answer and not answer.citations
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [("How many traffic accidents were there in Yungang in 2025?", "en"), ("云冈区2025年有多少所养老院?", "zh")],
+)
+def test_what_the_reports_do_not_say_is_declined_in_the_question_language(
+    bot: Assistant, question: str, language: str
+) -> None:
+    answer = bot.ask(question)
+    assert not answer.found and answer.language == language and not answer.citations
+    assert ("don't say" in answer.answer) if language == "en" else ("没有找到" in answer.answer)
+
+
+def test_filters_narrow_the_reports_searched(bot: Assistant, sample_id: str) -> None:
+    answer = bot.ask("受理了多少件法律援助案件?", filters=Filters(report_ids=frozenset({"nanle-2025"})))
+    assert "316" in answer.answer
+    passages = bot.retrieve("法律援助案件", filters=Filters(year=2025))
+    assert {p.report_id for p in passages} <= {sample_id, "nanle-2025"}
+
+
+def test_publication_facts_come_from_the_report_header(bot: Assistant) -> None:
+    answer = bot.ask("When was the Yungang 2025 rule-of-law government report published, and by whom?")
+    assert answer.found and "2026-01-31" in answer.answer and "云冈区人民政府" in answer.answer
+
+
+def test_follow_up_carries_the_previous_subject_offline(bot: Assistant) -> None:
+    first = "云冈区2025年受理了多少件法律援助案件?"
+    answer = bot.ask("那行政复议案件呢?", history=[(first, bot.ask(first).answer)])
+    assert "84件" in answer.answer.split("\n")[0]
+
+
+def test_answer_json_holds_the_contract_fields(bot: Assistant) -> None:
+    data = bot.ask("云冈区2025年受理了多少件法律援助案件?").model_dump()
+    assert {"question", "answer", "found", "language", "citations", "passages", "timings_ms"} <= set(data)
+    assert {"n", "report_id", "title", "section", "text", "quote", "start", "end"} <= set(data["citations"][0])
+    assert {"report_id", "section", "text", "score"} <= set(data["passages"][0])
+    assert set(data["timings_ms"]) == {"retrieve", "answer"}
+
+
+@pytest.mark.parametrize("question", ["", "   ", "问" * 10_000])
+def test_empty_and_huge_questions_get_a_clear_error(bot: Assistant, question: str) -> None:
+    with pytest.raises(QuestionError):
+        bot.ask(question)
+
+
+def test_streaming_ends_with_the_verified_answer(bot: Assistant) -> None:
+    from assistant.types import Answer
+
+    events = list(bot.stream("云冈区2025年受理了多少件法律援助案件?"))
+    assert isinstance(events[-1], Answer) and all(isinstance(e, str) for e in events[:-1])
+
+
+def test_langchain_retriever_returns_documents(bot: Assistant) -> None:
+    documents = bot.as_retriever(k=3).invoke("法律援助案件")
+    assert len(documents) == 3 and documents[0].metadata["report_id"]
