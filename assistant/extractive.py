@@ -22,6 +22,8 @@ from assistant.types import Citation, Draft, Passage
 _CLAUSE = re.compile(r"[^,，;；:：]+[,，;；:：]?")
 _PASSAGES_READ = 5
 HEADER_SUFFIX = "#header"  # chunk id suffix of a report's header block, as a passage
+_PEOPLE_UNITS = ("人", "名", "人次", "位", "余人", "万人", "万人次")
+_INSTITUTION_UNITS = ("所", "家", "个")
 _DATE_FIELD = re.compile(r"(发布时间|发布日期|成文日期)\s*[:：]\s*\d")
 _SOURCE_FIELD = re.compile(r"(来源|发布机构)\s*[:：]\s*[^\s:：]")
 FIGURE_THRESHOLD = 0.45  # calibrated on our own questions (tests/data/eval)
@@ -70,7 +72,11 @@ class ExtractiveAnswerer:
     def _figure_answer(self, plan: QueryPlan, clauses: list[_Clause]) -> Draft | None:
         picks: list[tuple[_Clause, Figure]] = []
         for kind in sorted(plan.kinds, key=lambda k: k != "count"):
-            candidates = [(c, f) for c in clauses for f in c.figures if _fits(f, kind, plan)]
+            candidates = [
+                (c, f) for c in clauses for f in c.figures
+                if _fits(f, kind, plan) and _names_what_is_counted(plan, c)
+                and not (kind == "any" and _after_to(c, f))
+            ]
             if plan.sides:
                 for side in plan.sides:
                     side_plan = replace(plan, terms=side)
@@ -189,7 +195,29 @@ def not_found(plan: QueryPlan) -> Draft:
 
 
 def _fits(figure: Figure, kind: str, plan: QueryPlan) -> bool:
+    if plan.counts == "people" and figure.unit not in _PEOPLE_UNITS:
+        return False
+    if plan.counts == "institutions" and figure.unit not in _INSTITUTION_UNITS:
+        return False
+    if kind == "any":
+        return bool(figure_kind(figure.unit))
     return figure_kind(figure.unit) == kind
+
+
+def _names_what_is_counted(plan: QueryPlan, clause: _Clause) -> bool:
+    """A figure answers "how many X" only where X is named, in its clause or before it in its sentence."""
+    focus = [t for t in plan.terms if t.focus]
+    if not focus:
+        return True
+    text = clause.passage.text[clause.lead[0] : clause.span[1]]
+    if plan.language == "zh":
+        return all(t.zh in text for t in focus)
+    return any(t.zh in text for t in focus)
+
+
+def _after_to(clause: _Clause, figure: Figure) -> bool:
+    """缩短至42天 states the new level, not the change a "缩短了多少" question asks for."""
+    return bool(re.search(r"[至到为]$", fold(clause.text)[: figure.start]))
 
 
 def _closeness(plan: QueryPlan, clause: _Clause, figure: Figure) -> float:

@@ -97,9 +97,15 @@ class Glossary:
                 match = self._lookup(words[i : i + size])
                 if match:
                     phrase, zh_terms = match
-                    for rank, zh in enumerate(zh_terms[:3]):
-                        weight = (1.0 if rank == 0 else 0.7) * (1 + 0.5 * (size - 1))
-                        terms.append(Term(zh, weight, "glossary", phrase, position=i))
+                    phrase_weight = 1 + 0.5 * (size - 1)
+                    for rank, zh in enumerate(zh_terms[:6]):
+                        terms.append(Term(zh, phrase_weight * (1.0 if rank == 0 else 0.8), "glossary", phrase, i))
+                    # Its words alone stand in, weaker: "legal publicity" is half found in 宣传.
+                    for word in words[i : i + size] if size > 1 else []:
+                        part = self._lookup([word])
+                        for zh in part[1][:2] if part else []:
+                            if len(zh) > 1 and all(zh != t.zh for t in terms):
+                                terms.append(Term(zh, phrase_weight * 0.5, "glossary", phrase, i))
                     i += size
                     break
             else:

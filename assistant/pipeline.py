@@ -94,12 +94,18 @@ class Assistant:
         plan = self._plan_in_context(question, history or [], use_llm, notes)
         retrieval = self.retriever.retrieve(plan, 5, filters)
         notes += retrieval.notes
+        if plan.wider_places:
+            wider = "、".join(plan.wider_places)
+            notes.append(
+                f"没有{wider}整体的报告,只有其下辖地区的报告 / No report covers {wider} as a whole, only "
+                "districts within it: ask about one of them."
+            )
         passages = self._with_headers(plan, retrieval.passages, retrieval.scope)
         retrieved = time.perf_counter()
 
         draft: Draft | None = None
         used = "extractive"
-        if passages and not retrieval.notes:
+        if passages and not (retrieval.notes or plan.wider_places):
             if use_llm:
                 try:
                     for event in self.llm.stream(question, plan.language, passages):  # type: ignore[union-attr]

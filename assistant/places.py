@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from index.catalog import ReportRecord
@@ -54,19 +55,21 @@ class PlaceIndex:
 
     def in_chinese(self, question: str) -> dict[str, set[str]]:
         """{place name: report ids} for places a Chinese question names (云冈区 or just 云冈)."""
-        found: dict[str, set[str]] = {}
-        for report_id, places in self.by_report.items():
-            for place in places:
-                if len(place.stem) >= 2 and place.stem in question:
-                    found.setdefault(place.name, set()).add(report_id)
-        return found
+        return self._match(lambda place: len(place.stem) >= 2 and place.stem in question)
 
     def in_english(self, words: list[str]) -> dict[str, set[str]]:
         """{place name: report ids} for pinyin names in an English question ("Yungang", "yun gang")."""
         candidates = set(words) | {a + b for a, b in zip(words, words[1:])}
+        return self._match(lambda place: bool(place.readings & candidates))
+
+    def covers_whole(self, name: str) -> bool:
+        """Whether some report is *of* this place, not only of a district inside it."""
+        return any(places and places[-1].name == name for places in self.by_report.values())
+
+    def _match(self, named: Callable[[Place], bool]) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
         for report_id, places in self.by_report.items():
             for place in places:
-                if place.readings & candidates:
+                if named(place):
                     found.setdefault(place.name, set()).add(report_id)
         return found

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from assistant.glossary import Dictionary, Glossary, Term, english_words
+from assistant.glossary import Dictionary, Glossary, Term, english_words, singular_forms
 from assistant.language import detect_language
 from assistant.places import PlaceIndex
 from assistant.types import Language
@@ -34,6 +34,10 @@ _EN_KIND = {
     "time": re.compile(r"\b(days?|hours?|time limits?|how long)\b"),
     "count": re.compile(r"\b(how many|number of|count|how often)\b"),
 }
+_EN_CHANGE = re.compile(
+    r"\bhow (much|many|far)\b.{0,60}\b(drop|fall|fell|rise|rose|increase|decrease|grow|grew|cut|reduce|decline|shorten|change)",
+    re.I,
+)
 _ZH_UNIT_ASKED = re.compile(r"(?:多少|几)(人次|件|次|人|条|所|项|个|家|起|场|期|名|份|户|篇)")
 _EN_UNITS = {"times": "次", "time": "次", "people": "人", "persons": "人", "person": "人", "cases": "件",
              "participants": "人次", "visits": "人次", "sessions": "场"}
@@ -56,7 +60,7 @@ _PUBLICATION = re.compile(
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # Words that say what kind of figure is asked, not what it is about.
 _NOT_CONTENT = frozenset(
-    "多少 多少个 几 数量 件数 人数 次数 场次 百分之多少 百分之 比例 占比 比重 多长时间 多久 个百分点 百分点 总数 共计 一共 合计 "
+    "多少 多少个 几 数量 具体 哪些地方 地方 件数 人数 次数 场次 百分之多少 百分之 比例 占比 比重 多长时间 多久 个百分点 百分点 总数 共计 一共 合计 "
     "全年 本年 今年 年度 情况 工作".split()
 )
 _ZH_QUESTION_WORDS = frozenset(
@@ -73,11 +77,13 @@ class QueryPlan:
     search_text: str  # what the dense retriever embeds (Chinese when the question is English)
     year: int | None = None
     places: dict[str, set[str]] = field(default_factory=dict)  # place name → report ids
-    kinds: set[str] = field(default_factory=set)  # count / percent / money / time
+    kinds: set[str] = field(default_factory=set)  # count / percent / money / time, or any
     units: set[str] = field(default_factory=set)  # specific units asked, e.g. 件, 人次
     compare: bool = False
     sides: list[list[Term]] = field(default_factory=list)  # the two things a compare question weighs
     about_publication: bool = False  # who published the report, and when
+    wider_places: list[str] = field(default_factory=list)  # named places only districts of it report on
+    counts: str | None = None  # "people" / "institutions" when the question counts those
 
     @property
     def report_ids(self) -> set[str] | None:
@@ -104,7 +110,11 @@ class QueryPlan:
         """
         found = total = 0.0
         for group in self._groups():
-            hit = max(1.0 if t.zh in text else 0.5 if context and t.zh in context else 0.0 for t in group)
+            strongest = max(t.weight for t in group)
+            hit = max(
+                (1.0 if t.zh in text else 0.5 if context and t.zh in context else 0.0) * t.weight / strongest
+                for t in group
+            )
             weight = max(_weight(t) for t in group)
             found += hit * weight
             total += 0.0 if group[0].source == "dictionary" else weight
@@ -140,8 +150,10 @@ class QueryPlanner:
             named = places.in_chinese(question)
             terms = self._chinese_terms(question, named)
             kinds, units = _kinds(question, _ZH_KIND), set(_ZH_UNIT_ASKED.findall(question))
-            if units or (not kinds and _ZH_COUNT.search(question)):
+            if units:
                 kinds.add("count")
+            elif not kinds and _ZH_COUNT.search(question):
+                kinds.add("any")  # 是多少 / 下降了多少: a count or a percentage
             search_text = question
         else:
             words = english_words(question)
@@ -150,6 +162,8 @@ class QueryPlanner:
             if translated:
                 terms += self._chinese_terms(translated, named, weight=0.8)
             kinds = _kinds(question.lower(), _EN_KIND)
+            if _EN_CHANGE.search(question) and "money" not in kinds:
+                kinds = {"any"}  # "how much did it drop": by a count or a percentage
             units = {_EN_UNITS[w] for w in words if w in _EN_UNITS}
             search_text = translated or " ".join(dict.fromkeys(t.zh for t in terms if t.source != "dictionary"))
             search_text = search_text or question
@@ -159,6 +173,10 @@ class QueryPlanner:
             terms.append(Term(name, 0.5, "scope"))
         if units and not kinds:
             kinds.add("count")
+        whole = {name for name in named if places.covers_whole(name)}
+        wider = [name for name in named if name not in whole]
+        if whole:
+            named = {name: ids for name, ids in named.items() if name in whole}
         compare = bool(_COMPARE.search(question))
         two_part = bool(_TWO_PART.search(question))
         return QueryPlan(
@@ -166,6 +184,8 @@ class QueryPlanner:
             places=named, kinds=kinds, units=units, compare=compare,
             sides=self._sides(question, language) if compare or two_part else [],
             about_publication=bool(_PUBLICATION.search(question)),
+            wider_places=wider if not whole else [],
+            counts=_counted_class(question, language, units),
         )
 
     def _sides(self, question: str, language: Language) -> list[list[Term]]:
@@ -243,6 +263,45 @@ def _focus_zh(words: list[str]) -> set[str]:
             before = [w for w in words[max(0, i - 3) : i] if len(w) > 1 and w not in _ZH_QUESTION_WORDS]
             return set(after[:2] or before[-1:])
     return set()
+
+
+_PEOPLE_EN = frozenset(
+    "person people official cadre lawyer principal resident staff mediator officer member worker participant "
+    "student teacher judge villager leader head expert volunteer citizen trainee employee".split()
+)
+_INSTITUTIONS_EN = frozenset(
+    "school unit institution enterprise company organization organisation committee station centre center "
+    "village community township department agency bureau firm".split()
+)
+_OTHER_NOUNS_EN = frozenset(
+    "time session activity meeting inspection training lecture drill campaign case dispute item application "
+    "document complaint matter petition consultation visit hearing decision review".split()
+)
+_COUNTED_NOUNS = (("people", _PEOPLE_EN), ("institutions", _INSTITUTIONS_EN), ("other", _OTHER_NOUNS_EN))
+_NOUN_PHRASE_END = frozenset(
+    "did do does were was are is have has had on in at by for of to from with that which who got received".split()
+)
+_PEOPLE_UNITS = ("人", "名", "人次", "位")
+_INSTITUTION_UNITS = ("所", "家")
+
+
+def _counted_class(question: str, language: Language, units: set[str]) -> str | None:
+    """What a "how many X" counts, when X is people or institutions (so 12次 cannot answer it)."""
+    if language == "zh":
+        if units & set(_PEOPLE_UNITS):
+            return "people"
+        return "institutions" if units & set(_INSTITUTION_UNITS) else None
+    words = english_words(question)
+    for i in range(len(words) - 1):
+        if words[i : i + 2] in (["how", "many"], ["number", "of"]):
+            counted = None
+            for word in words[i + 2 : i + 8]:
+                if word in _NOUN_PHRASE_END:
+                    break
+                forms = set(singular_forms(word))
+                counted = next((kind for kind, nouns in _COUNTED_NOUNS if forms & nouns), counted)
+            return counted if counted in ("people", "institutions") else None
+    return None
 
 
 def _kinds(text: str, patterns: dict[str, re.Pattern[str]]) -> set[str]:
