@@ -75,7 +75,7 @@ class ExtractiveAnswerer:
             candidates = [
                 (c, f) for c in clauses for f in c.figures
                 if _fits(f, kind, plan) and _names_what_is_counted(plan, c)
-                and not (kind == "any" and _after_to(c, f))
+                and not (plan.change and _after_to(c, f))
             ]
             if plan.sides:
                 for side in plan.sides:

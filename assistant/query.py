@@ -38,8 +38,9 @@ _EN_CHANGE = re.compile(
     r"\bhow (much|many|far)\b.{0,60}\b(drop|fall|fell|rise|rose|increase|decrease|grow|grew|cut|reduce|decline|shorten|change)",
     re.I,
 )
+_ZH_CHANGE = re.compile(r"(下降|降低|减少|缩短|增长|提高|增加|上升|压缩)(了)?(多少|几)")
 _ZH_UNIT_ASKED = re.compile(r"(?:多少|几)(人次|件|次|人|条|所|项|个|家|起|场|期|名|份|户|篇)")
-_EN_UNITS = {"times": "次", "time": "次", "people": "人", "persons": "人", "person": "人", "cases": "件",
+_EN_UNITS = {"times": "次", "people": "人", "persons": "人", "person": "人", "cases": "件",
              "participants": "人次", "visits": "人次", "sessions": "场"}
 _COMPARE = re.compile(
     r"哪个多|哪个少|哪一个|多多少|少多少|相比|比较|差多少|还有多少|尚未|未办结|变化|增加了多少|减少了多少"
@@ -84,6 +85,7 @@ class QueryPlan:
     about_publication: bool = False  # who published the report, and when
     wider_places: list[str] = field(default_factory=list)  # named places only districts of it report on
     counts: str | None = None  # "people" / "institutions" when the question counts those
+    change: bool = False  # asks by how much something rose or fell
 
     @property
     def report_ids(self) -> set[str] | None:
@@ -162,7 +164,7 @@ class QueryPlanner:
             if translated:
                 terms += self._chinese_terms(translated, named, weight=0.8)
             kinds = _kinds(question.lower(), _EN_KIND)
-            if _EN_CHANGE.search(question) and "money" not in kinds:
+            if _EN_CHANGE.search(question) and kinds <= {"count"}:
                 kinds = {"any"}  # "how much did it drop": by a count or a percentage
             units = {_EN_UNITS[w] for w in words if w in _EN_UNITS}
             search_text = translated or " ".join(dict.fromkeys(t.zh for t in terms if t.source != "dictionary"))
@@ -186,6 +188,7 @@ class QueryPlanner:
             about_publication=bool(_PUBLICATION.search(question)),
             wider_places=wider if not whole else [],
             counts=_counted_class(question, language, units),
+            change=bool(_EN_CHANGE.search(question) or _ZH_CHANGE.search(question)),
         )
 
     def _sides(self, question: str, language: Language) -> list[list[Term]]:
@@ -240,19 +243,20 @@ _ZH_FOCUS_CUE = frozenset("多少 几 多少个".split())
 
 
 def _mark_focus_en(words: list[str], terms: list[Term]) -> list[Term]:
-    """The glossary phrase right after "how many"/"number of" names what is counted."""
+    """The noun phrase after "how many"/"number of" names what is counted: its glossary terms are the focus."""
     cue_end = next(
         (i + n for n in (2, 3, 4) for i in range(len(words)) if _EN_FOCUS_CUE.match(" ".join(words[i : i + n]))),
         None,
     )
     if cue_end is None:
         return terms
-    after = [t.position for t in terms if t.source == "glossary" and cue_end <= t.position <= cue_end + 3
-             and t.zh not in _NOT_CONTENT and len(t.zh) > 1]
-    if not after:
-        return terms
-    first = min(after)
-    return [replace(t, focus=True) if t.position == first else t for t in terms]
+    run_end = next((j for j in range(cue_end, len(words)) if words[j] in _NOUN_PHRASE_END), len(words))
+    content = [t for t in terms if t.source == "glossary" and t.zh not in _NOT_CONTENT and len(t.zh) > 1]
+    in_run = {t.position for t in content if cue_end <= t.position < min(run_end, cue_end + 6)}
+    if not in_run:
+        nearby = [t.position for t in content if cue_end <= t.position <= cue_end + 3]
+        in_run = {min(nearby)} if nearby else set()
+    return [replace(t, focus=True) if t.position in in_run and t in content else t for t in terms]
 
 
 def _focus_zh(words: list[str]) -> set[str]:
@@ -261,10 +265,12 @@ def _focus_zh(words: list[str]) -> set[str]:
         if word in _ZH_FOCUS_CUE or word.startswith("多少"):
             after = [w for w in words[i + 1 : i + 4] if len(w) > 1 and w not in _NOT_CONTENT and w not in _ZH_QUESTION_WORDS]
             before = [w for w in words[max(0, i - 3) : i] if len(w) > 1 and w not in _ZH_QUESTION_WORDS]
-            return set(after[:2] or before[-1:])
+            return set(after[:2] or [w for w in before if w not in _ZH_VERBS_BEFORE_CUE][-1:])
     return set()
 
 
+# Verbs and adverbs that stand between a thing and its 多少 (可办率达到多少, 批示大约多少次).
+_ZH_VERBS_BEFORE_CUE = frozenset("达到 达 为 是 有 约 大约 缩短 下降 增长 提高 减少 增加 降低 上升 共 一共 累计 超过 占 了".split())
 _PEOPLE_EN = frozenset(
     "person people official cadre lawyer principal resident staff mediator officer member worker participant "
     "student teacher judge villager leader head expert volunteer citizen trainee employee".split()
@@ -279,7 +285,7 @@ _OTHER_NOUNS_EN = frozenset(
 )
 _COUNTED_NOUNS = (("people", _PEOPLE_EN), ("institutions", _INSTITUTIONS_EN), ("other", _OTHER_NOUNS_EN))
 _NOUN_PHRASE_END = frozenset(
-    "did do does were was are is have has had on in at by for of to from with that which who got received".split()
+    "did do does were was are is have has had on in at by for to from with that which who got received".split()
 )
 _PEOPLE_UNITS = ("人", "名", "人次", "位")
 _INSTITUTION_UNITS = ("所", "家")
