@@ -111,7 +111,7 @@ class LLMAnswerer:
         self._where = f"{type(chat_model).__name__}"
 
     @classmethod
-    def from_settings(cls, settings: "Settings", prompts_dir: Path | None = None) -> "LLMAnswerer":
+    def from_settings(cls, settings: Settings, prompts_dir: Path | None = None) -> LLMAnswerer:
         """The chat model the settings name (``llm_provider``, ``llm_model``, ``llm_base_url`` …)."""
         answerer = cls(_chat_model(settings), context_tokens=settings.context_tokens, prompts_dir=prompts_dir)
         answerer._where = f"{settings.llm_provider} {settings.llm_model!r}" + (
@@ -264,7 +264,7 @@ class LLMAnswerer:
         return passage.model_copy(update={"text": passage.text[:low], "end": passage.start + low})
 
 
-def _chat_model(settings: "Settings") -> BaseChatModel:
+def _chat_model(settings: Settings) -> BaseChatModel:
     if not settings.llm_model:
         raise LLMNotConfiguredError(
             "未配置大模型:请设置 REPORTCHAT_LLM_MODEL",

@@ -44,7 +44,7 @@ class PromptTemplate:
     variables: frozenset[str]
 
     @classmethod
-    def parse(cls, name: str, text: str) -> "PromptTemplate":
+    def parse(cls, name: str, text: str) -> PromptTemplate:
         variables = set()
         try:
             fields = list(string.Formatter().parse(text))

@@ -250,7 +250,7 @@ def _mark_focus_en(words: list[str], terms: list[Term]) -> list[Term]:
     )
     if cue_end is None:
         return terms
-    run_end = next((j for j in range(cue_end, len(words)) if words[j] in _NOUN_PHRASE_END), len(words))
+    run_end = next((j for j in range(cue_end, len(words)) if _ends_noun_phrase(words[j])), len(words))
     content = [t for t in terms if t.source == "glossary" and t.zh not in _NOT_CONTENT and len(t.zh) > 1]
     in_run = {t.position for t in content if cue_end <= t.position < min(run_end, cue_end + 6)}
     if not in_run:
@@ -291,6 +291,11 @@ _PEOPLE_UNITS = ("人", "名", "人次", "位")
 _INSTITUTION_UNITS = ("所", "家")
 
 
+def _ends_noun_phrase(word: str) -> bool:
+    """Where "how many <noun phrase>" ends: an auxiliary, a preposition, or a past-tense verb."""
+    return word in _NOUN_PHRASE_END or (len(word) > 4 and word.endswith("ed"))
+
+
 def _counted_class(question: str, language: Language, units: set[str]) -> str | None:
     """What a "how many X" counts, when X is people or institutions (so 12次 cannot answer it)."""
     if language == "zh":
@@ -302,7 +307,7 @@ def _counted_class(question: str, language: Language, units: set[str]) -> str | 
         if words[i : i + 2] in (["how", "many"], ["number", "of"]):
             counted = None
             for word in words[i + 2 : i + 8]:
-                if word in _NOUN_PHRASE_END:
+                if _ends_noun_phrase(word):
                     break
                 forms = set(singular_forms(word))
                 counted = next((kind for kind, nouns in _COUNTED_NOUNS if forms & nouns), counted)

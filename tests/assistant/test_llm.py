@@ -13,7 +13,7 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 
-import assistant.llm as llm
+from assistant import llm
 from assistant.llm import NOT_FOUND_MESSAGES, LLMAnswerer, LLMNotConfiguredError, LLMUnavailableError
 from assistant.prompts import PROMPTS_DIR, PromptError, load_prompt, render_prompt
 from assistant.types import Draft, Passage
@@ -149,7 +149,7 @@ def test_a_cited_answer_keeps_its_part_and_drops_the_refusal_line() -> None:
 
 def test_no_passages_is_not_found_without_asking_the_model() -> None:
     recorder = Recorder()
-    deltas, draft = run(LLMAnswerer(fake("x", recorder=recorder)), "How many?", "en", [])
+    _, draft = run(LLMAnswerer(fake("x", recorder=recorder)), "How many?", "en", [])
     assert not draft.found and draft.answer == NOT_FOUND_MESSAGES["en"] and recorder.calls == []
 
 
@@ -190,7 +190,7 @@ def test_context_packing_keeps_the_best_passages_within_the_budget() -> None:
 
     draft = answerer.answer("第2项工作办理了多少件?", "zh", passages)
 
-    (system, human), = recorder.calls
+    ((_, human),) = recorder.calls
     shown = [p for p in passages if f"《{p.title}》(2025) {p.section}\n" in human.content]
     assert 1 < len(shown) < len(passages)
     assert shown == passages[: len(shown)]  # best first, the rest dropped
@@ -244,7 +244,7 @@ def test_a_model_failing_mid_stream_raises_after_the_deltas_it_gave() -> None:
     seen: list[object] = []
     with pytest.raises(LLMUnavailableError):
         for item in LLMAnswerer(fake("受理法律援助案件249件[1]。", error_on_chunk_number=5)).stream("?", "zh", PASSAGES):
-            seen.append(item)
+            seen.append(item)  # noqa: PERF402 -- what arrived before the failure
     assert seen and all(isinstance(s, str) for s in seen)
 
 

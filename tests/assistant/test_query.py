@@ -1,0 +1,90 @@
+"""The query plan: language, the Chinese terms an English question is carried over to, places, kinds."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.glossary import Dictionary, Glossary, english_words
+from assistant.language import detect_language
+from assistant.places import PlaceIndex, place_units
+from assistant.query import QueryPlanner
+from index.catalog import ReportRecord
+
+
+def report(report_id: str, place: str, year: int) -> ReportRecord:
+    return ReportRecord(report_id, f"/{report_id}.txt", "h", f"{place}{year}年法治政府建设年度报告", None, None,
+                        year, place, "", 0, "", 1, "")
+
+
+PLACES = PlaceIndex([report("yungang", "大同市云冈区", 2025), report("nanle", "濮阳市南乐县", 2025)])
+
+
+@pytest.fixture(scope="module")
+def planner(tmp_path_factory: pytest.TempPathFactory) -> QueryPlanner:
+    return QueryPlanner(Glossary.load(), Dictionary(tmp_path_factory.mktemp("cache")), vocabulary=lambda word: True)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("2025年受理了多少件法律援助案件?", "zh"), ("How many legal aid cases in 2025?", "en"),
+     ("How many 法律援助案件 in 2025?", "en"), ("法律援助 cases", "zh")],
+)
+def test_language_of_a_question(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+def test_english_is_carried_over_to_the_chinese_of_the_reports(planner: QueryPlanner) -> None:
+    plan = planner.plan("How many legal aid cases were accepted in 2025?", PLACES)
+    zh = {t.zh for t in plan.terms}
+    assert {"法律援助案件", "受理"} <= zh and plan.year == 2025 and plan.kinds == {"count"}
+    assert any(t.focus and t.zh == "法律援助案件" for t in plan.terms)
+
+
+def test_pinyin_place_names_find_their_reports_heteronyms_included(planner: QueryPlanner) -> None:
+    assert planner.plan("legal aid cases in Yungang", PLACES).report_ids == {"yungang"}
+    assert planner.plan("legal aid cases in Nanle", PLACES).report_ids == {"nanle"}
+    assert "nanle" in place_units("濮阳市南乐县")[1].readings and "nanyue" in place_units("濮阳市南乐县")[1].readings
+
+
+def test_chinese_place_names_find_their_reports(planner: QueryPlanner) -> None:
+    assert planner.plan("云冈区受理了多少件法律援助案件?", PLACES).report_ids == {"yungang"}
+
+
+def test_a_city_whose_districts_alone_report_is_flagged(planner: QueryPlanner) -> None:
+    plan = planner.plan("大同市全市受理了多少件法律援助案件?", PLACES)
+    assert plan.wider_places == ["大同市"]
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [("纠错率是多少?", {"percent"}), ("受理了多少件?", {"count"}), ("罚没款一共多少钱?", {"money"}),
+     ("What share of services are online?", {"percent"}), ("How much did the rate drop?", {"percent"}),
+     ("纠错率下降了多少?", {"percent"}), ("下降了多少?", {"any"})],
+)
+def test_the_kind_of_figure_asked(planner: QueryPlanner, question: str, kinds: set[str]) -> None:
+    assert planner.plan(question, PLACES).kinds == kinds
+
+
+def test_people_counts_are_recognised(planner: QueryPlanner) -> None:
+    assert planner.plan("How many officials attended court hearings?", PLACES).counts == "people"
+    assert planner.plan("How many times did duty lawyers help?", PLACES).counts is None
+
+
+def test_compare_questions_have_two_sides(planner: QueryPlanner) -> None:
+    plan = planner.plan("法律援助案件和值班律师提供的法律帮助,哪个多?", PLACES)
+    assert plan.compare and len(plan.sides) == 2
+
+
+def test_english_words_split_hyphens_and_drop_possessives() -> None:
+    assert english_words("Yungang's rule-of-law report") == ["yungang", "rule", "of", "law", "report"]
+
+
+def test_glossary_matches_the_longest_phrase_and_plurals(planner: QueryPlanner) -> None:
+    terms, leftover = planner.glossary.translate(english_words("legal aid cases"))
+    assert terms[0].zh == "法律援助案件" and leftover == []
+
+
+def test_dictionary_fills_in_words_the_glossary_lacks(tmp_path) -> None:
+    dictionary = Dictionary(tmp_path)
+    assert "熊猫" in dictionary.lookup("panda")
+    assert (tmp_path / "cedict-reverse.pickle").exists()  # cached for the next process

@@ -1,0 +1,34 @@
+"""The verifier: no figure is shown as fact unless a cited passage holds it."""
+
+from assistant.types import Citation
+from assistant.verify import unsupported_figures
+
+
+def citation(n: int, text: str) -> Citation:
+    return Citation(n=n, report_id="r", title="某区2025年法治政府建设年度报告", section="", text=text,
+                    quote=text, start=0, end=len(text))
+
+
+SOURCE = citation(1, "全年共受理法律援助案件249件,值班律师提供法律帮助199件。")
+
+
+def test_figures_held_by_the_citation_pass() -> None:
+    assert unsupported_figures("共受理法律援助案件249件 [1]", [SOURCE]) == []
+
+
+def test_an_invented_figure_is_caught() -> None:
+    assert unsupported_figures("共受理法律援助案件294件 [1]", [SOURCE]) == [294.0]
+
+
+def test_the_year_of_the_cited_report_is_held_by_its_title() -> None:
+    assert unsupported_figures("In 2025, 249 cases [1]", [SOURCE]) == []
+
+
+def test_shown_arithmetic_on_cited_figures_passes_and_wrong_arithmetic_does_not() -> None:
+    assert unsupported_figures("249 − 199 = 50 [1]", [SOURCE]) == []
+    assert unsupported_figures("249 − 199 = 60 [1]", [SOURCE]) == [60.0]
+
+
+def test_only_the_citations_the_answer_points_at_count() -> None:
+    other = citation(2, "调解案件316件")
+    assert unsupported_figures("316件 [1]", [SOURCE, other]) == [316.0]
