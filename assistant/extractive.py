@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from assistant.cite import cite, sentences
 from assistant.figures import Figure, find_figures, fold
 from assistant.glossary import Glossary
-from assistant.query import QueryPlan
+from assistant.query import NOT_CONTENT, QueryPlan
 from assistant.retrieve import figure_kind
 from assistant.types import Citation, Draft, Passage
 
@@ -24,6 +24,7 @@ _PASSAGES_READ = 5
 HEADER_SUFFIX = "#header"  # chunk id suffix of a report's header block, as a passage
 _PEOPLE_UNITS = ("人", "名", "人次", "位", "余人", "万人", "万人次")
 _INSTITUTION_UNITS = ("所", "家", "个")
+_HEADING_SENTENCE = re.compile(r"^[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．][^。]{0,40}。?$")
 _DATE_FIELD = re.compile(r"(发布时间|发布日期|成文日期)\s*[:：]\s*\d")
 _SOURCE_FIELD = re.compile(r"(来源|发布机构)\s*[:：]\s*[^\s:：]")
 FIGURE_THRESHOLD = 0.45  # calibrated on our own questions (tests/data/eval)
@@ -110,8 +111,16 @@ class ExtractiveAnswerer:
         bold = text[: figure.start] + f"**{figure.text}**" + text[figure.end :]
         if plan.language == "zh":
             return f"{bold} [{n}]"
-        gloss = ", ".join(dict.fromkeys(self.glossary.english_for(text))) or "figure"
-        return f"**{_english_figure(figure)}** ({figure.text}) — {gloss} [{n}]"
+        context = clause.passage.text[clause.lead[0] : clause.span[1]]
+        return f"**{_english_figure(figure)}** ({figure.text}) — {self._gloss(plan, context)} [{n}]"
+
+    def _gloss(self, plan: QueryPlan, text: str) -> str:
+        """The question's own English words for what the Chinese text names; else the glossary's."""
+        named = [
+            t.en for t in plan.terms
+            if t.source == "glossary" and t.en and len(t.zh) > 1 and t.zh in text and t.zh not in NOT_CONTENT
+        ]
+        return ", ".join(dict.fromkeys(named or self.glossary.english_for(text)[:4])) or "as quoted"
 
     @staticmethod
     def _n(citations: list[Citation], clause: _Clause) -> int:
@@ -138,6 +147,8 @@ class ExtractiveAnswerer:
     def _sentence_answer(self, plan: QueryPlan, clauses: list[_Clause]) -> Draft | None:
         best: dict[tuple[int, tuple[int, int]], float] = {}
         for clause in clauses:
+            if _HEADING_SENTENCE.match(clause.passage.text[slice(*clause.sentence)]):
+                continue  # a heading names a topic; it does not answer
             key = (clause.passage_rank, clause.sentence)
             best[key] = max(best.get(key, 0.0), clause.score)
         if not best:
@@ -149,8 +160,7 @@ class ExtractiveAnswerer:
         citation = cite(1, passage, *sentence)
         if plan.language == "zh":
             return Draft(answer=f"{citation.quote} [1]", found=True, citations=[citation])
-        gloss = ", ".join(dict.fromkeys(self.glossary.english_for(citation.quote)))
-        lead = f"The report says ({gloss}):" if gloss else "The report says:"
+        lead = f"The report says ({self._gloss(plan, citation.quote)}):"
         return Draft(answer=f"{lead} [1]\n\n> {citation.quote}", found=True, citations=[citation])
 
     # --- clauses -------------------------------------------------------------------------

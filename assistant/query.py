@@ -60,7 +60,7 @@ _PUBLICATION = re.compile(
 )
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # Words that say what kind of figure is asked, not what it is about.
-_NOT_CONTENT = frozenset(
+NOT_CONTENT = frozenset(
     "多少 多少个 几 数量 具体 哪些地方 地方 件数 人数 次数 场次 百分之多少 百分之 比例 占比 比重 多长时间 多久 个百分点 百分点 总数 共计 一共 合计 "
     "全年 本年 今年 年度 情况 工作".split()
 )
@@ -98,7 +98,7 @@ class QueryPlan:
         """Search terms and their weights, for the lexical index."""
         weights: dict[str, float] = {}
         for term in self.terms:
-            if term.zh in _NOT_CONTENT:
+            if term.zh in NOT_CONTENT:
                 continue
             weights[term.zh] = max(weights.get(term.zh, 0.0), term.weight)
         return weights
@@ -125,7 +125,7 @@ class QueryPlan:
     def _groups(self) -> list[list[Term]]:
         groups: dict[str, list[Term]] = {}
         for term in self.terms:
-            if len(term.zh) < 2 or term.zh in _NOT_CONTENT or term.source == "scope":
+            if len(term.zh) < 2 or term.zh in NOT_CONTENT or term.source == "scope":
                 continue
             groups.setdefault(f"{term.source}:{term.en or term.zh}", []).append(term)
         return list(groups.values())
@@ -233,7 +233,7 @@ class QueryPlanner:
         return [
             Term(w, weight, "question", position=i, focus=w in focus)
             for i, w in enumerate(words)
-            if w not in _ZH_QUESTION_WORDS and w not in _NOT_CONTENT and not w.isdigit()
+            if w not in _ZH_QUESTION_WORDS and w not in NOT_CONTENT and not w.isdigit()
             and re.search(r"[\u4e00-\u9fff]", w) and w not in words[:i]
         ]
 
@@ -251,7 +251,7 @@ def _mark_focus_en(words: list[str], terms: list[Term]) -> list[Term]:
     if cue_end is None:
         return terms
     run_end = next((j for j in range(cue_end, len(words)) if _ends_noun_phrase(words[j])), len(words))
-    content = [t for t in terms if t.source == "glossary" and t.zh not in _NOT_CONTENT and len(t.zh) > 1]
+    content = [t for t in terms if t.source == "glossary" and t.zh not in NOT_CONTENT and len(t.zh) > 1]
     in_run = {t.position for t in content if cue_end <= t.position < min(run_end, cue_end + 6)}
     if not in_run:
         nearby = [t.position for t in content if cue_end <= t.position <= cue_end + 3]
@@ -263,7 +263,7 @@ def _focus_zh(words: list[str]) -> set[str]:
     """The words right after 多少件/几次 — or, at the end of a question (纠错率是多少), right before."""
     for i, word in enumerate(words):
         if word in _ZH_FOCUS_CUE or word.startswith("多少"):
-            after = [w for w in words[i + 1 : i + 4] if len(w) > 1 and w not in _NOT_CONTENT and w not in _ZH_QUESTION_WORDS]
+            after = [w for w in words[i + 1 : i + 4] if len(w) > 1 and w not in NOT_CONTENT and w not in _ZH_QUESTION_WORDS]
             before = [w for w in words[max(0, i - 3) : i] if len(w) > 1 and w not in _ZH_QUESTION_WORDS]
             return set(after[:2] or [w for w in before if w not in _ZH_VERBS_BEFORE_CUE][-1:])
     return set()
