@@ -216,13 +216,16 @@ def _fits(figure: Figure, kind: str, plan: QueryPlan) -> bool:
 
 def _names_what_is_counted(plan: QueryPlan, clause: _Clause) -> bool:
     """A figure answers "how many X" only where X is named, in its clause or before it in its sentence."""
-    focus = [t for t in plan.terms if t.focus]
-    if not focus:
+    groups: dict[str, list[str]] = {}
+    for term in plan.terms:
+        if term.focus:
+            groups.setdefault(term.en or term.zh, []).append(term.zh)
+    if not groups:
         return True
     text = clause.passage.text[clause.lead[0] : clause.span[1]]
-    if plan.language == "zh":
-        return all(t.zh in text for t in focus)
-    return any(t.zh in text for t in focus)
+    named = [any(zh in text for zh in renderings) for renderings in groups.values()]
+    # Chinese focus words are each part of what is counted (景区 纠纷); English ones, renderings of one phrase.
+    return all(named) if plan.language == "zh" else any(named)
 
 
 def _after_to(clause: _Clause, figure: Figure) -> bool:

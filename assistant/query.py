@@ -230,12 +230,18 @@ class QueryPlanner:
         tokenize("")  # loads jieba's dictionary once
         words = [w.strip() for w in jieba.cut(text) if w.strip()]
         focus = _focus_zh(words)
-        return [
-            Term(w, weight, "question", position=i, focus=w in focus)
-            for i, w in enumerate(words)
-            if w not in _ZH_QUESTION_WORDS and w not in NOT_CONTENT and not w.isdigit()
-            and re.search(r"[\u4e00-\u9fff]", w) and w not in words[:i]
-        ]
+        terms = []
+        for i, word in enumerate(words):
+            if (
+                word in _ZH_QUESTION_WORDS or word in NOT_CONTENT or word in words[:i]
+                or not re.search(r"[\u4e00-\u9fff]", word)
+            ):
+                continue
+            terms.append(Term(word, weight, "question", word, i, word in focus))
+            # A compound is half found in its parts: 执法检查 in 开展各类检查.
+            parts = [p for p in jieba.cut_for_search(word) if len(p) >= 2 and p != word] if len(word) >= 4 else []
+            terms += [Term(p, weight * 0.6, "question", word, i, word in focus) for p in dict.fromkeys(parts)]
+        return terms
 
 
 _EN_FOCUS_CUE = re.compile(r"^(how many|how much|number of|what (percentage|share|proportion|number) of)$")
