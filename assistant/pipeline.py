@@ -43,7 +43,9 @@ class Assistant:
         self.settings = settings
         self.reader = reader or IndexReader(settings)
         self.glossary = Glossary.load()
-        self.planner = QueryPlanner(self.glossary, Dictionary(settings.home / "cache"), self._in_reports)
+        self.planner = QueryPlanner(
+            self.glossary, Dictionary(settings.home / "cache"), self._in_reports, self._rarity
+        )
         self.retriever = HybridRetriever(self.reader)
         self.extractive = ExtractiveAnswerer(self.glossary)
         self.llm = llm
@@ -143,6 +145,10 @@ class Assistant:
     def _in_reports(self, word: str) -> bool:
         lexical = self.reader.lexical_index()
         return all(token in lexical for token in tokenize(word)) if word else False
+
+    def _rarity(self, word: str) -> float:
+        lexical = self.reader.lexical_index()
+        return max((lexical.rarity(token) for token in tokenize(word)), default=1.0)
 
     def places(self) -> PlaceIndex:
         generation = self.reader.catalog.generation()

@@ -137,11 +137,18 @@ def _weight(term: Term) -> float:
 
 
 class QueryPlanner:
-    def __init__(self, glossary: Glossary, dictionary: Dictionary, vocabulary: Callable[[str], bool]) -> None:
-        """``vocabulary`` says whether a Chinese word occurs in the indexed reports at all."""
+    def __init__(
+        self,
+        glossary: Glossary,
+        dictionary: Dictionary,
+        vocabulary: Callable[[str], bool],
+        rarity: Callable[[str], float] = lambda word: 1.0,
+    ) -> None:
+        """``vocabulary``: does a Chinese word occur in the reports at all; ``rarity``: how few passages hold it (0–1)."""
         self.glossary = glossary
         self.dictionary = dictionary
         self.vocabulary = vocabulary
+        self.rarity = rarity
 
     def plan(self, question: str, places: PlaceIndex, translated: str | None = None) -> QueryPlan:
         """``translated``: a Chinese rendering of an English question (from an LLM), when there is one."""
@@ -179,6 +186,8 @@ class QueryPlanner:
         wider = [name for name in named if name not in whole]
         if whole:
             named = {name: ids for name, ids in named.items() if name in whole}
+        # Words every passage holds (建设, 工作) say little about which passage answers.
+        terms = [replace(t, weight=t.weight * (0.7 + 0.3 * self.rarity(t.zh))) for t in terms]
         compare = bool(_COMPARE.search(question))
         two_part = bool(_TWO_PART.search(question))
         return QueryPlan(

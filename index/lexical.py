@@ -77,6 +77,13 @@ class BM25Index:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def rarity(self, token: str) -> float:
+        """0 for a token in every document, 1 for one in a single document (or none)."""
+        posting = self._postings.get(token)
+        if posting is None or len(self.ids) < 2:
+            return 1.0
+        return posting[2] / math.log(1 + (len(self.ids) - 0.5) / 1.5)
+
     def __contains__(self, token: object) -> bool:
         """Whether any document holds ``token``."""
         return token in self._postings
