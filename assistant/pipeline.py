@@ -126,7 +126,7 @@ class Assistant:
                     else:
                         yield event
         draft = draft or not_found(plan)
-        draft, verified = self._verified(draft, plan, passages, used, notes)
+        draft, verified, used = self._verified(draft, plan, passages, used, notes)
         answer_text = draft.answer
         if not draft.found and notes:
             answer_text += "\n\n" + "\n".join(notes)
@@ -186,11 +186,11 @@ class Assistant:
 
     def _verified(
         self, draft: Draft, plan: QueryPlan, passages: list[Passage], used: str, notes: list[str]
-    ) -> tuple[Draft, bool]:
+    ) -> tuple[Draft, bool, str]:
         """Every figure must stand in a citation: repair with the extractive answer, else flag."""
         unsupported = unsupported_figures(draft.answer, draft.citations) if draft.found else []
         if not unsupported:
-            return draft, True
+            return draft, True, used
         shown = ", ".join(f"{v:g}" for v in unsupported)
         if used == "llm":
             fallback = self.extractive.answer(plan, passages)
@@ -199,12 +199,12 @@ class Assistant:
                     f"大模型的回答含有来源中没有的数字({shown}),已改用抽取式回答 / The LLM answer held "
                     f"figures its sources don't ({shown}); showing the extractive answer instead."
                 )
-                return fallback, True
+                return fallback, True, "extractive"
         warning = (
             f"⚠ 未经核实:数字 {shown} 不在引用的原文中。" if plan.language == "zh"
             else f"⚠ Unverified: {shown} does not appear in the cited passages."
         )
-        return Draft(answer=f"{warning}\n\n{draft.answer}", found=draft.found, citations=draft.citations), False
+        return Draft(answer=f"{warning}\n\n{draft.answer}", found=draft.found, citations=draft.citations), False, used
 
 
 def _checked(question: str) -> str:
