@@ -214,5 +214,19 @@ def eval_(
         console.print(f"[yellow]miss[/yellow] {o.id} ({o.lang}/{o.type}) rank={o.rank}")
 
 
+@app.command()
+def serve(
+    host: Annotated[Optional[str], typer.Option("--host", help="Default $REPORTCHAT_HOST or 127.0.0.1")] = None,
+    port: Annotated[Optional[int], typer.Option("--port", help="Default $REPORTCHAT_PORT or 7860")] = None,
+    home: HomeOption = None,
+) -> None:
+    """网页聊天和 HTTP API / Serve the web chat and the HTTP API (≡ python app.py)."""
+    from assistant.server import serve as run_server
+
+    settings = _settings(home)
+    updates = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    run_server(settings.model_copy(update=updates))
+
+
 if __name__ == "__main__":
     app()

@@ -53,12 +53,17 @@ class Assistant:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Assistant":
+        return cls.from_settings_with_reader(settings, IndexReader(settings))
+
+    @classmethod
+    def from_settings_with_reader(cls, settings: Settings, reader: IndexReader) -> "Assistant":
+        """The assistant the settings describe (with the LLM when one is configured)."""
         llm = None
         if settings.llm_model:
             from assistant.llm import LLMAnswerer
 
             llm = LLMAnswerer.from_settings(settings)
-        return cls(settings, llm=llm)
+        return cls(settings, reader=reader, llm=llm)
 
     # --- public API ---------------------------------------------------------------------
     def retrieve(self, question: str, k: int = 5, filters: Filters | None = None) -> list[Passage]:

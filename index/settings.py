@@ -51,6 +51,14 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(default=512, ge=16, description="Longest LLM answer, in tokens.")
     context_tokens: int = Field(default=1500, ge=200, description="Budget of retrieved passages in the LLM prompt.")
 
+    host: str = Field(default="127.0.0.1", description="Where `reportchat serve` / app.py listens.")
+    port: int = Field(default=7860, ge=1, le=65535)
+    api_keys: SecretStr | None = Field(
+        default=None, description="Comma-separated keys; when set, every API route needs 'Authorization: Bearer KEY'."
+    )
+    max_upload_mb: float = Field(default=20.0, gt=0, description="Largest report accepted by upload.")
+    max_request_mb: float = Field(default=25.0, gt=0, description="Largest HTTP request body.")
+
     @field_validator("chroma_host", "llm_model", "llm_base_url")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:

@@ -1,0 +1,196 @@
+"""What the web chat and the HTTP API do, in one place: ask, list, upload, remove, re-index.
+
+Both serving layers only translate between their medium and this object; the
+index is written by one background job at a time, and readers keep answering
+from the last committed state while it runs.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.pipeline import Assistant
+from index.catalog import Catalog, ReportRecord
+from index.embed import load_embeddings
+from index.errors import IndexNotFoundError, ReportChatError
+from index.indexer import Indexer
+from index.load import SUPPORTED_SUFFIXES
+from index.reader import IndexReader
+from index.settings import Settings
+
+
+class UploadError(ReportChatError):
+    """An upload refused before anything was written."""
+
+
+class NotFoundError(ReportChatError):
+    """No such report or job."""
+
+
+@dataclass
+class Job:
+    """A re-indexing run, as progress a UI can poll."""
+
+    id: str
+    state: str = "queued"  # queued → running → done | failed
+    total_reports: int = 0
+    done_reports: int = 0
+    total_chunks: int = 0
+    done_chunks: int = 0
+    current: str = ""
+    summary: dict[str, Any] | None = None
+    error: str | None = None
+    started: float = field(default_factory=time.time)
+
+    @property
+    def fraction(self) -> float:
+        if self.state == "done":
+            return 1.0
+        if not self.total_reports:
+            return 0.0
+        within = self.done_chunks / self.total_chunks if self.total_chunks else 0.0
+        return min(0.99, (self.done_reports + within) / self.total_reports)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"fraction": round(self.fraction, 3)}
+
+
+class _JobProgress:
+    def __init__(self, job: Job) -> None:
+        self.job = job
+
+    def begin(self, total_reports: int) -> None:
+        self.job.total_reports = total_reports
+
+    def report(self, path: Path, total_chunks: int) -> None:
+        self.job.current, self.job.total_chunks, self.job.done_chunks = path.name, total_chunks, 0
+
+    def advance(self, chunks: int) -> None:
+        self.job.done_chunks += chunks
+
+    def finish_report(self, path: Path, outcome: str) -> None:
+        self.job.done_reports += 1
+
+
+class ReportService:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.max_upload_bytes = int(settings.max_upload_mb * 1024 * 1024)
+        self.embeddings = load_embeddings(settings.embedding_model)
+        self._assistant: Assistant | None = None
+        self._jobs: dict[str, Job] = {}
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reindex")
+        self._lock = threading.Lock()
+
+    # --- reading -------------------------------------------------------------------------
+    def assistant(self) -> Assistant:
+        """The assistant over the current index (IndexNotFoundError before the first index)."""
+        with self._lock:
+            if self._assistant is None:
+                reader = IndexReader(self.settings, embeddings=self.embeddings)
+                if reader.catalog.get_meta("collection") is None:
+                    raise IndexNotFoundError(self.settings.home)
+                self._assistant = Assistant.from_settings_with_reader(self.settings, reader)
+            return self._assistant
+
+    def reports(self) -> list[ReportRecord]:
+        try:
+            return self.assistant().reader.reports()
+        except IndexNotFoundError:
+            return []
+
+    def report(self, report_id: str) -> ReportRecord:
+        record = next((r for r in self.reports() if r.report_id == report_id), None)
+        if record is None:
+            raise NotFoundError(f"没有报告 {report_id!r} / No report {report_id!r} is indexed.")
+        return record
+
+    # --- writing ---------------------------------------------------------------------------
+    def check_upload(self, filename: str, data: bytes) -> Path:
+        """Where an upload would go; raises UploadError for a bad name, type, size or empty file."""
+        name = safe_filename(filename)
+        if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise UploadError(
+                f"不支持的文件类型 / Unsupported file type {Path(name).suffix or '(none)'}: "
+                f"upload one of {', '.join(SUPPORTED_SUFFIXES)}."
+            )
+        if len(data) > self.max_upload_bytes:
+            raise UploadError(
+                f"文件过大 / File too large: {len(data) / 1e6:.1f} MB, limit {self.max_upload_bytes / 1e6:.0f} MB."
+            )
+        if not data.strip():
+            raise UploadError("文件为空 / The file is empty.")
+        folder = self.settings.reports_dir.resolve()
+        target = (folder / name).resolve()
+        if target.parent != folder:
+            raise UploadError(f"文件名无效 / Invalid file name {filename!r}.")
+        return target
+
+    def save_upload(self, filename: str, data: bytes) -> Path:
+        """Store an uploaded report in the reports folder; refuse bad names, types and sizes."""
+        target = self.check_upload(filename, data)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
+        partial.write_bytes(data)
+        partial.replace(target)  # never a half-written report in the folder
+        return target
+
+    def remove(self, report_id: str) -> Job:
+        """Delete a report's file from the reports folder and re-index (its chunks go with it)."""
+        record = self.report(report_id)
+        path = Path(record.path)
+        if not path.resolve().is_relative_to(self.settings.reports_dir.resolve()):
+            raise UploadError(
+                f"{report_id} 不在报告文件夹中,不能从这里删除 / {report_id} lies outside the reports folder "
+                "and is not removed from here."
+            )
+        path.unlink(missing_ok=True)
+        return self.reindex()
+
+    def reindex(self) -> Job:
+        """Start (or queue) a background indexing run of the reports folder."""
+        job = Job(id=uuid.uuid4().hex[:12])
+        self._jobs[job.id] = job
+        self._writer.submit(self._run, job)
+        return job
+
+    def job(self, job_id: str) -> Job:
+        if job_id not in self._jobs:
+            raise NotFoundError(f"没有任务 {job_id!r} / No job {job_id!r}.")
+        return self._jobs[job_id]
+
+    def index_if_empty(self) -> Job | None:
+        """On first start with nothing indexed, index the reports folder."""
+        catalog = self.settings.home / "catalog.sqlite"
+        if catalog.exists() and Catalog(catalog).get_meta("collection") is not None:
+            return None
+        return self.reindex()
+
+    def _run(self, job: Job) -> None:
+        job.state = "running"
+        try:
+            summary = Indexer(self.settings, embeddings=self.embeddings).run(
+                [self.settings.reports_dir], progress=_JobProgress(job)
+            )
+            job.summary = asdict(summary)
+            job.state = "done"
+        except Exception as exc:  # reported through the job, never lost in a thread
+            job.error, job.state = str(exc), "failed"
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]")
+
+
+def safe_filename(filename: str) -> str:
+    """The last path component, without control or path characters: never a way out of the folder."""
+    name = _UNSAFE.sub("_", Path((filename or "").replace("\\", "/")).name).strip(" .")
+    if not name or name in (".", ".."):
+        raise UploadError(f"文件名无效 / Invalid file name {filename!r}.")
+    return name[:200]
