@@ -21,7 +21,7 @@ def create_app(settings: Settings, service: ReportService | None = None) -> Fast
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
-    from assistant.web import build_ui
+    from assistant.web import CSS, build_ui
 
     service = service or ReportService(settings)
     app = FastAPI(
@@ -45,7 +45,7 @@ def create_app(settings: Settings, service: ReportService | None = None) -> Fast
     app.include_router(build_health(service))
     app.include_router(build_api(service))
     app.state.service = service
-    return gr.mount_gradio_app(app, build_ui(service), path="/", auth=_ui_auth(settings))
+    return gr.mount_gradio_app(app, build_ui(service), path="/", auth=_ui_auth(settings), css=CSS)
 
 
 def _ui_auth(settings: Settings):  # type: ignore[no-untyped-def]

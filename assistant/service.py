@@ -86,6 +86,7 @@ class ReportService:
         self.embeddings = load_embeddings(settings.embedding_model)
         self._assistant: Assistant | None = None
         self._jobs: dict[str, Job] = {}
+        self._first_job: Job | None = None
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reindex")
         self._lock = threading.Lock()
 
@@ -98,7 +99,10 @@ class ReportService:
                 if reader.catalog.get_meta("collection") is None:
                     raise IndexNotFoundError(self.settings.home)
                 self._assistant = Assistant.from_settings_with_reader(self.settings, reader)
-            return self._assistant
+            first = self._first_job
+        if first is not None and first.state in ("queued", "running") and not self._assistant.reader.reports():
+            raise IndexNotFoundError(self.settings.home)  # the first run is under way: nothing to answer from yet
+        return self._assistant
 
     def reports(self) -> list[ReportRecord]:
         try:
@@ -167,11 +171,15 @@ class ReportService:
         return self._jobs[job_id]
 
     def index_if_empty(self) -> Job | None:
-        """On first start with nothing indexed, index the reports folder."""
-        catalog = self.settings.home / "catalog.sqlite"
-        if catalog.exists() and Catalog(catalog).get_meta("collection") is not None:
-            return None
-        return self.reindex()
+        """On first start with nothing indexed, index the reports folder; the same job while it runs."""
+        with self._lock:
+            if self._first_job is not None:
+                return self._first_job if self._first_job.state in ("queued", "running") else None
+            catalog = self.settings.home / "catalog.sqlite"
+            if catalog.exists() and Catalog(catalog).get_meta("collection") is not None:
+                return None
+            self._first_job = self.reindex()
+            return self._first_job
 
     def _run(self, job: Job) -> None:
         job.state = "running"

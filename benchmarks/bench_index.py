@@ -8,6 +8,9 @@ home, in this one process:
   from the catalog with ``embedding_text``), in batches of ``settings.embed_batch``;
   index/raw is the share of the embedder's speed the pipeline keeps (goal ≥ 0.9);
 - reindex: a second run over the unchanged corpus (a new ``Indexer``, as a new CLI call);
+- cores: the process's CPU seconds per wall second in the index and raw phases. The two
+  should match; a lower figure in one phase means other work took the CPU then, and the
+  ratio is not to be trusted (run again on a quiet machine);
 - peak RSS of the process so far (``ru_maxrss``) and the data home's size on disk, with the
   share of it that is jieba's dictionary cache (written only into the first home a process opens).
 
@@ -48,6 +51,8 @@ class Result:
     raw_s: float
     raw_chunks_per_s: float
     index_over_raw: float
+    index_cores: float
+    raw_cores: float
     reindex_s: float
     peak_rss_mb: float
     home_mb: float
@@ -57,9 +62,9 @@ class Result:
 def bench(name: str, folder: Path, settings: Settings) -> Result:
     """Index ``folder`` into the empty data home of ``settings``, then time the raw embedder and a re-index."""
     _say(f"{name}: indexing {folder} …")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     first = Indexer(settings).run([folder])
-    index_s = time.perf_counter() - started
+    index_s, index_cpu = time.perf_counter() - started, cpu_seconds() - cpu
     if first.failed:
         raise SystemExit(f"{name}: indexing failed: {first.failed[:3]}")
 
@@ -67,7 +72,9 @@ def bench(name: str, folder: Path, settings: Settings) -> Result:
     if len(texts) != first.chunks_embedded:
         raise SystemExit(f"{name}: the catalog lists {len(texts)} chunks, the run embedded {first.chunks_embedded}")
     _say(f"{name}: raw embedder on {len(texts)} texts …")
+    cpu = cpu_seconds()
     raw_s = time_embedder(settings, texts)
+    raw_cpu = cpu_seconds() - cpu
 
     _say(f"{name}: re-indexing the unchanged corpus …")
     started = time.perf_counter()
@@ -81,7 +88,8 @@ def bench(name: str, folder: Path, settings: Settings) -> Result:
         chars_per_chunk=round(sum(map(len, texts)) / max(len(texts), 1), 1),
         index_s=round(index_s, 2), index_chunks_per_s=round(len(texts) / index_s, 2),
         raw_s=round(raw_s, 2), raw_chunks_per_s=round(len(texts) / raw_s, 2),
-        index_over_raw=round(raw_s / index_s, 3), reindex_s=round(reindex_s, 2),
+        index_over_raw=round(raw_s / index_s, 3), index_cores=round(index_cpu / index_s, 2),
+        raw_cores=round(raw_cpu / raw_s, 2), reindex_s=round(reindex_s, 2),
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         home_mb=round(disk_bytes(settings.home) / 1e6, 2),
         cache_mb=round(disk_bytes(settings.home / "cache") / 1e6, 2),
@@ -111,6 +119,12 @@ def time_embedder(settings: Settings, texts: list[str]) -> float:
     return time.perf_counter() - started
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process so far, all threads, user and system."""
+    times = os.times()
+    return times.user + times.system
+
+
 def disk_bytes(folder: Path) -> int:
     """Space the files under ``folder`` take on disk (allocated blocks, as ``du``)."""
     return sum(p.stat().st_blocks * 512 for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
@@ -120,26 +134,26 @@ def environment(settings: Settings) -> dict[str, object]:
     return {
         "embedding_model": settings.embedding_model, "embed_batch": settings.embed_batch,
         "chunk_tokens": settings.chunk_tokens, "cpus": os.cpu_count(),
-        "load_avg_1m": round(os.getloadavg()[0], 2), "python": platform.python_version(),
+        "load_avg_1m": round(os.getloadavg()[0], 2), "python": platform.python_version(),  # load at the end
     }
 
 
-_COLUMNS = (  # (title, Result field, width, number format; "" for text)
+_COLUMNS = (  # (title, Result field, width, format); "cores" joins index_cores and raw_cores
     ("corpus", "corpus", 15, ""), ("reports", "reports", 7, "d"), ("chunks", "chunks", 6, "d"),
     ("chars/ch", "chars_per_chunk", 8, ".0f"), ("index s", "index_s", 7, ".1f"),
     ("index ch/s", "index_chunks_per_s", 10, ".2f"), ("raw s", "raw_s", 7, ".1f"),
     ("raw ch/s", "raw_chunks_per_s", 8, ".2f"), ("index/raw", "index_over_raw", 9, ".2f"),
-    ("reindex s", "reindex_s", 9, ".2f"), ("peak RSS MB", "peak_rss_mb", 11, ".0f"), ("home MB", "home_mb", 7, ".1f"),
-    ("cache MB", "cache_mb", 8, ".1f"),
+    ("cores i/r", "cores", 9, ""), ("reindex s", "reindex_s", 9, ".2f"), ("peak RSS MB", "peak_rss_mb", 11, ".0f"),
+    ("home MB", "home_mb", 7, ".1f"), ("cache MB", "cache_mb", 8, ".1f"),
 )
 
 
 def print_table(env: dict[str, object], results: list[Result]) -> None:
     print("reportchat index benchmark — " + ", ".join(f"{k} {v}" for k, v in env.items()))
-    print("  ".join(f"{title:{'>' if fmt else '<'}{width}}" for title, _, width, fmt in _COLUMNS))
+    print("  ".join(f"{title:{'<' if key == 'corpus' else '>'}{width}}" for title, key, width, _ in _COLUMNS))
     for result in results:
-        row = asdict(result)
-        print("  ".join(f"{row[key]:{'>' if fmt else '<'}{width}{fmt}}" for _, key, width, fmt in _COLUMNS))
+        row = asdict(result) | {"cores": f"{result.index_cores:.1f}/{result.raw_cores:.1f}"}
+        print("  ".join(f"{row[key]:{'<' if key == 'corpus' else '>'}{width}{fmt}}" for _, key, width, fmt in _COLUMNS))
 
 
 def _say(message: str) -> None:
