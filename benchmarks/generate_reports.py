@@ -365,8 +365,8 @@ class _Writer:
         level = government.level
         self.context = {
             "place": government.full, "short": government.short, "year": year, "next": year + 1, "lvl": level,
-            "all": "全" + level, "chief": level + "长", "day": rng.randint(5, 25), "congress": rng.choice(("十六", "十七", "十八")),
-            "session": rng.choice("一二三四五"),
+            "all": "全" + level, "chief": level + "长", "day": rng.randint(5, 25),
+            "congress": rng.choice(("十六", "十七", "十八")), "session": rng.choice("一二三四五"),
         }
         self.full_width = rng.random() < 0.5  # ，（）： in the text instead of ,():
         self.parens = rng.choice(("()", "（）", "()（）"))  # the last mixes both within one report
@@ -382,8 +382,10 @@ class _Writer:
         """(title, full text of the report)."""
         rng, kind, year = self.rng, self.kind, self.year
         title = self.text(rng.choice(kind.titles))
-        when = f"{year + 1}-{rng.randint(1, kind.month):02d}-{rng.randint(1, 28):02d} {rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}"
-        source = f"{self.government.short}{rng.choice(('人民政府', '人民政府办公室', '司法局' if kind.slug == 'fazhi' else '人民政府'))}"
+        day = f"{year + 1}-{rng.randint(1, kind.month):02d}-{rng.randint(1, 28):02d}"
+        when = f"{day} {rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}"
+        office = rng.choice(("人民政府", "人民政府办公室", "司法局" if kind.slug == "fazhi" else "人民政府"))
+        source = self.government.short + office
         header = [
             f"索 引 号:{rng.choice(('', f'{rng.randint(10**8, 10**9 - 1):011d}/{year + 1}-{rng.randint(1, 999):05d}'))}",
             f"信息分类: {year}", f"发布机构:{rng.choice(('', source))}", f"发布日期: {when}", f"标题: {title}",
@@ -420,8 +422,10 @@ class _Writer:
             return [f"{self._marker(number)}{phrases[0]}。" + "".join(said)]
         if style == "items":
             n_items = min(len(phrases) - 1, len(drawn), 3)
-            items = [f"{i + 1}{self.item_mark}{phrases[i + 1]}。" + "".join(self._say("", d) for d in drawn[i::n_items])
-                     for i in range(n_items)]
+            items = [
+                f"{i + 1}{self.item_mark}{phrases[i + 1]}。" + "".join(self._say("", d) for d in drawn[i::n_items])
+                for i in range(n_items)
+            ]
             return [f"{self._marker(number)}{phrases[0]}", *(["".join(items)] if rng.random() < 0.15 else items)]
         return [f"{self._marker(number)}{phrases[0]}", "".join(self._say("", d) for d in drawn)]
 
@@ -444,8 +448,13 @@ class _Writer:
         drawn = [self._fill(self.text(t)) for t in rng.sample(fresh, min(rng.randint(*self.n_facts), len(fresh)))]
         sentences = [s for s in prose.split("。") if s]
         rng.shuffle(sentences)
-        while sum(len(text) + 1 for text, _ in drawn) < budget:
-            drawn.append((self.text(sentences.pop() if sentences else self._filler(topic)), []))
+        length = sum(len(text) + 1 for text, _ in drawn)
+        while True:  # the last sentence may stick out of the budget by up to half its length
+            sentence = self.text(sentences.pop() if sentences else self._filler(topic))
+            if length + len(sentence) / 2 > budget:
+                break
+            drawn.append((sentence, []))
+            length += len(sentence) + 1
         rng.shuffle(drawn)
         return drawn
 
@@ -455,8 +464,8 @@ class _Writer:
         pick = self.rng.choice
         while True:
             purpose = pick(purposes).replace("{k}", topic)
-            sentence = pick(forms).format(v=pick(verbs), k=topic, o=pick(objects), m=pick(measures), p=purpose,
-                                          year="{year}")
+            sentence = pick(forms).format(  # {year} stays for text() to fill
+                v=pick(verbs), k=topic, o=pick(objects), m=pick(measures), p=purpose, year="{year}")
             if sentence not in self.used:
                 self.used.add(sentence)
                 return sentence
@@ -532,9 +541,9 @@ def main(argv: list[str] | None = None) -> None:
         with args.manifest.open("w", encoding="utf-8") as out:
             for report in reports:
                 out.write(json.dumps(asdict(report) | {"path": str(report.path)}, ensure_ascii=False) + "\n")
-    chars = sum(r.path.stat().st_size for r in reports)
+    size = sum(r.path.stat().st_size for r in reports)
     print(f"{len(reports)} reports, {len({r.place for r in reports})} governments, "
-          f"{sum(len(r.facts) for r in reports)} facts, {chars / 1e6:.2f} MB → {args.out_dir}")
+          f"{sum(len(r.facts) for r in reports)} facts, {size / 1e6:.2f} MB → {args.out_dir}")
 
 
 if __name__ == "__main__":
