@@ -14,7 +14,10 @@ home, in this one process:
 - peak RSS of the process so far (``ru_maxrss``) and the data home's size on disk, with the
   share of it that is jieba's dictionary cache (written only into the first home a process opens).
 
-It prints figures and asserts nothing about timing.
+It prints figures and asserts nothing about timing. The sample is one report, so its
+index/raw mostly shows the ~2 s an index run spends starting up (jieba's dictionary,
+the Chroma client); the generated corpus shows the steady state. The default run takes
+about 6 minutes on 2 idle cores.
 
     python benchmarks/bench_index.py [--reports 200] [--size small] [--home DIR] [--json]
 """

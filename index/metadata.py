@@ -30,6 +30,8 @@ _JUNK_LINE = re.compile(r"^[\s|｜\-—_=*·]*$")
 _DATE_RE = re.compile(r"(20\d{2}|19\d{2})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
 _YEAR_IN_TITLE = re.compile(r"(20\d{2}|19\d{2})\s*年")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
+# "绵阳市江油市人民政府关于2024年度…": the place is 绵阳市江油市.
+_GOVERNMENT_SUFFIX = re.compile(r"(人民政府|政府|司法局|办公室)?(关于)?$")
 _PLACE_RE = re.compile(r"^(?:关于)?(.+?)(?:20\d{2}|19\d{2})\s*年")
 
 
@@ -58,14 +60,14 @@ def extract_metadata(text: str, path: Path) -> ReportMetadata:
     else:
         body_year = _YEAR_IN_TITLE.search(text[body_start : body_start + 400])
         year = int(body_year.group(1)) if body_year else None
-    place_match = _PLACE_RE.match(title)
     publisher = fields.get("publisher") or fields.get("source")
+    place_match = _PLACE_RE.match(title) or _PLACE_RE.match(f"{publisher or ''}2000年")
     return ReportMetadata(
         title=title,
         publisher=publisher or None,
         published=published,
         year=year,
-        place=place_match.group(1).strip(" ,，") if place_match else None,
+        place=_GOVERNMENT_SUFFIX.sub("", place_match.group(1).strip(" ,，")) or None if place_match else None,
         body_start=body_start,
         body_end=_body_end(text, body_start),
         header=text[:body_start].strip(),

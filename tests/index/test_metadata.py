@@ -125,3 +125,10 @@ def test_portal_footer_is_not_body(tmp_path: Path) -> None:
     text = "标题: 某县2025年报告\n\n一、成效\n受理案件12件。\n\n扫一扫在手机上查看当前页面\n\n相关解读\n相关政策\n"
     meta = extract_metadata(text, tmp_path / "r.txt")
     assert text[meta.body_start : meta.body_end].rstrip().endswith("受理案件12件。")
+
+
+def test_place_of_a_government_titled_report(tmp_path: Path) -> None:
+    text = "标题: 绵阳市江油市人民政府关于2024年度法治政府建设工作情况的报告\n\n正文。"
+    assert extract_metadata(text, tmp_path / "x.txt").place == "绵阳市江油市"
+    no_year = "标题: 太原市政府工作报告\n来源: 太原市人民政府\n\n正文。"
+    assert extract_metadata(no_year, tmp_path / "y.txt").place == "太原市"
