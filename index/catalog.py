@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
+from index.indicators import EXTRACTOR_VERSION, FigureRecord, extract_figures
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS reports (
@@ -30,6 +32,14 @@ CREATE TABLE IF NOT EXISTS chunks (
     text TEXT NOT NULL, tokens TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_by_report ON chunks(report_id, seq);
+CREATE TABLE IF NOT EXISTS figures (
+    figure_id TEXT PRIMARY KEY, report_id TEXT NOT NULL REFERENCES reports(report_id), seq INTEGER NOT NULL,
+    indicator TEXT NOT NULL, canonical TEXT NOT NULL, value REAL NOT NULL, number TEXT NOT NULL,
+    qualifier TEXT NOT NULL, unit TEXT NOT NULL, section TEXT NOT NULL, quote TEXT NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, figure_start INTEGER NOT NULL, figure_end INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS figures_by_report ON figures(report_id, seq);
+CREATE INDEX IF NOT EXISTS figures_by_canonical ON figures(canonical);
 """
 
 
@@ -64,6 +74,7 @@ class ChunkRecord:
 
 _REPORT_COLUMNS = ", ".join(f.name for f in fields(ReportRecord))
 _CHUNK_COLUMNS = ", ".join(f'"{f.name}"' for f in fields(ChunkRecord))
+_FIGURE_COLUMNS = ", ".join(f'"{f.name}"' for f in fields(FigureRecord))
 
 
 class Catalog:
@@ -75,6 +86,7 @@ class Catalog:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._extract_missing_figures()
 
     def close(self) -> None:
         self._db.close()
@@ -148,6 +160,29 @@ class Catalog:
         rows = self._query(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE report_id = ? ORDER BY seq", (report_id,))
         return [ChunkRecord(*row) for row in rows]
 
+    def figures(
+        self, canonical: str | None = None, report_ids: Iterable[str] | None = None, year: int | None = None
+    ) -> list[FigureRecord]:
+        """Figures in report order, optionally of one canonical indicator, some reports, one year."""
+        where, params = [], []
+        if canonical is not None:
+            where.append("f.canonical = ?")
+            params.append(canonical)
+        if report_ids is not None:
+            ids = list(report_ids)
+            where.append(f"f.report_id IN ({','.join('?' * len(ids))})")
+            params += ids
+        if year is not None:
+            where.append("r.year = ?")
+            params.append(year)
+        columns = ", ".join(f"f.{c}" for c in _FIGURE_COLUMNS.split(", "))
+        rows = self._query(
+            f"SELECT {columns} FROM figures f JOIN reports r USING (report_id)"
+            f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY r.year, r.title, f.seq",
+            params,
+        )
+        return [FigureRecord(*row) for row in rows]
+
     def lexical_rows(self) -> list[tuple[str, str]]:
         """(chunk_id, tokens) of every chunk, for building BM25."""
         return self._query("SELECT chunk_id, tokens FROM chunks ORDER BY report_id, seq")
@@ -173,6 +208,7 @@ class Catalog:
     ) -> None:
         """Swap the whole catalog in one transaction (a rebuild)."""
         with self._transaction() as db:
+            db.execute("DELETE FROM figures")
             db.execute("DELETE FROM chunks")
             db.execute("DELETE FROM reports")
             for report, chunks in reports:
@@ -189,6 +225,7 @@ class Catalog:
 
     @staticmethod
     def _delete(db: sqlite3.Connection, report_id: str) -> None:
+        db.execute("DELETE FROM figures WHERE report_id = ?", (report_id,))
         db.execute("DELETE FROM chunks WHERE report_id = ?", (report_id,))
         db.execute("DELETE FROM reports WHERE report_id = ?", (report_id,))
 
@@ -199,3 +236,27 @@ class Catalog:
             f"INSERT INTO chunks ({_CHUNK_COLUMNS}) VALUES ({','.join('?' * 8)})",
             [astuple(c) for c in chunks],
         )
+        Catalog._insert_figures(db, report.report_id, report.text, [(c.start, c.end, c.section) for c in chunks])
+
+    @staticmethod
+    def _insert_figures(db: sqlite3.Connection, report_id: str, text: str, spans: list[tuple[int, int, str]]) -> None:
+        """A report's figures go in with its chunks, so they are replaced and removed with them."""
+        db.executemany(
+            f"INSERT INTO figures ({_FIGURE_COLUMNS}) VALUES ({','.join('?' * len(fields(FigureRecord)))})",
+            [astuple(f) for f in extract_figures(report_id, text, spans)],
+        )
+
+    def _extract_missing_figures(self) -> None:
+        """Catalogs built before figures were extracted (or by an older extractor) get them on open."""
+        if self.get_meta("figures_version") == EXTRACTOR_VERSION:
+            return
+        with self._transaction() as db:
+            if db.execute("SELECT value FROM meta WHERE key = 'figures_version'").fetchone() == (EXTRACTOR_VERSION,):
+                return  # another process did it while this one waited
+            db.execute("DELETE FROM figures")
+            for report_id, text in db.execute("SELECT report_id, text FROM reports").fetchall():
+                spans = db.execute(
+                    'SELECT start, "end", section FROM chunks WHERE report_id = ? ORDER BY seq', (report_id,)
+                ).fetchall()
+                self._insert_figures(db, report_id, text, spans)
+            self._set_meta(db, {"figures_version": EXTRACTOR_VERSION})

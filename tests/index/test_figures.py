@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.figures import chinese_to_number, find_figures, fold, numbers_in
+from index.figures import chinese_to_number, find_figures, fold, numbers_in
 
 
 @pytest.mark.parametrize(
