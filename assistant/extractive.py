@@ -16,7 +16,7 @@ from assistant.cite import cite, sentences
 from assistant.figures import Figure, find_figures, fold
 from assistant.glossary import Glossary
 from assistant.query import NOT_CONTENT, QueryPlan
-from assistant.retrieve import figure_kind
+from assistant.retrieve import TITLE, figure_kind, names_several
 from assistant.types import Citation, Draft, Passage
 
 _CLAUSE = re.compile(r"[^,，;；:：]+[,，;；:：]?")
@@ -72,12 +72,18 @@ class ExtractiveAnswerer:
     # --- figures ------------------------------------------------------------------
     def _figure_answer(self, plan: QueryPlan, clauses: list[_Clause]) -> Draft | None:
         picks: list[tuple[_Clause, Figure]] = []
-        for kind in sorted(plan.kinds, key=lambda k: k != "count"):
-            candidates = [
+        by_kind = {
+            kind: [
                 (c, f) for c in clauses for f in c.figures
                 if _fits(f, kind, plan) and _names_what_is_counted(plan, c)
                 and not (plan.change and _after_to(c, f))
             ]
+            for kind in plan.kinds
+        }
+        # The kind with the best-matching clause first: a second kind may then be read beside it.
+        strongest = sorted(by_kind, key=lambda k: (k != "count", -max((c.score for c, _ in by_kind[k]), default=0.0), k))
+        for kind in strongest:
+            candidates = by_kind[kind]
             if plan.sides:
                 for side in plan.sides:
                     side_plan = replace(plan, terms=side)
@@ -88,8 +94,13 @@ class ExtractiveAnswerer:
                     if ranked and ranked[0][0] >= FIGURE_THRESHOLD:
                         picks.append(ranked[0][1:])
             else:
+                # "in working days and in percent": a second kind asked is read from the sentence of the first.
+                beside = {(id(c.passage), c.sentence) for c, _ in picks}
                 ranked = sorted(
-                    ((c, f) for c, f in candidates if c.score >= FIGURE_THRESHOLD),
+                    (
+                        (c, f) for c, f in candidates
+                        if c.score >= FIGURE_THRESHOLD or (id(c.passage), c.sentence) in beside
+                    ),
                     key=lambda pair: (pair[0].score, _closeness(plan, pair[0], pair[1])), reverse=True,
                 )
                 picks += _two_distinct(ranked) if plan.compare else ranked[:1]
@@ -147,20 +158,32 @@ class ExtractiveAnswerer:
     def _sentence_answer(self, plan: QueryPlan, clauses: list[_Clause]) -> Draft | None:
         best: dict[tuple[int, tuple[int, int]], float] = {}
         for clause in clauses:
-            if _HEADING_SENTENCE.match(clause.passage.text[slice(*clause.sentence)]):
-                continue  # a heading names a topic; it does not answer
+            sentence = clause.passage.text[slice(*clause.sentence)]
+            bonus = 0.0
+            if plan.listing:  # "which trainings": a sentence naming several trainings, not one without any
+                named = not plan.listed or any(zh in sentence for zh in plan.listed)
+                bonus = 0.1 * names_several(plan, sentence) - (0.0 if named else 0.15)
             key = (clause.passage_rank, clause.sentence)
-            best[key] = max(best.get(key, 0.0), clause.score)
+            best[key] = max(best.get(key, 0.0), clause.score + bonus)
         if not best:
             return None
         (rank, sentence), score = max(best.items(), key=lambda item: item[1])
         if score < FACT_THRESHOLD:
             return None
         passage = next(c.passage for c in clauses if c.passage_rank == rank)
+        if _HEADING_SENTENCE.match(passage.text[slice(*sentence)]):
+            # A heading names the topic; the sentence under it says what was done.
+            sentence = next((s for s in sentences(passage.text) if s[0] >= sentence[1]), None)
+            if sentence is None or _HEADING_SENTENCE.match(passage.text[slice(*sentence)]):
+                return None
         citation = cite(1, passage, *sentence)
         if plan.language == "zh":
             return Draft(answer=f"{citation.quote} [1]", found=True, citations=[citation])
-        lead = f"The report says ({self._gloss(plan, citation.quote)}):"
+        titles = list(dict.fromkeys(TITLE.findall(citation.quote))) if plan.listing else []
+        lead = (
+            "The report names: " + "; ".join(titles) if titles
+            else f"The report says ({self._gloss(plan, citation.quote)}):"
+        )
         return Draft(answer=f"{lead} [1]\n\n> {citation.quote}", found=True, citations=[citation])
 
     # --- clauses -------------------------------------------------------------------------

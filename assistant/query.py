@@ -59,6 +59,8 @@ _PUBLICATION = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+# "Which trainings…", "哪些文件": the answer names things, ideally several.
+_LISTING = re.compile(r"^\s*(which|list|name)\b|\bwhat (kinds?|types?|sorts?) of\b|哪些|哪几|有什么|列举", re.I)
 # Words that say what kind of figure is asked, not what it is about.
 NOT_CONTENT = frozenset(
     "多少 多少个 几 数量 具体 哪些地方 地方 件数 人数 次数 场次 百分之多少 百分之 比例 占比 比重 多长时间 多久 个百分点 百分点 总数 共计 一共 合计 "
@@ -86,6 +88,8 @@ class QueryPlan:
     wider_places: list[str] = field(default_factory=list)  # named places only districts of it report on
     counts: str | None = None  # "people" / "institutions" when the question counts those
     change: bool = False  # asks by how much something rose or fell
+    listing: bool = False  # asks which things ("which trainings", "哪些文件")
+    listed: frozenset[str] = frozenset()  # Chinese words for the things listed (培训, 规范性文件)
 
     @property
     def report_ids(self) -> set[str] | None:
@@ -158,6 +162,7 @@ class QueryPlanner:
         if language == "zh":
             named = places.in_chinese(question)
             terms = self._chinese_terms(question, named)
+            listed = _listed_zh(_question_words(question, named))
             kinds, units = _kinds(question, _ZH_KIND), set(_ZH_UNIT_ASKED.findall(question))
             if units:
                 kinds.add("count")
@@ -168,6 +173,7 @@ class QueryPlanner:
             words = english_words(question)
             named = places.in_english(words)
             terms = self._english_terms(words)
+            listed = _listed_en(words, terms)
             if translated:
                 terms += self._chinese_terms(translated, named, weight=0.8)
             kinds = _kinds(question.lower(), _EN_KIND)
@@ -198,6 +204,7 @@ class QueryPlanner:
             wider_places=wider if not whole else [],
             counts=_counted_class(question, language, units),
             change=bool(_EN_CHANGE.search(question) or _ZH_CHANGE.search(question)),
+            listing=bool(_LISTING.search(question)), listed=listed,
         )
 
     def _sides(self, question: str, language: Language) -> list[list[Term]]:
@@ -233,11 +240,7 @@ class QueryPlanner:
         """The content words of a Chinese question (jieba, precise mode): each one concept."""
         import jieba
 
-        text = _YEAR.sub(" ", question)
-        for name in named:
-            text = text.replace(name, " ").replace(name[:-1], " ")
-        tokenize("")  # loads jieba's dictionary once
-        words = [w.strip() for w in jieba.cut(text) if w.strip()]
+        words = _question_words(question, named)
         focus = _focus_zh(words)
         terms = []
         for i, word in enumerate(words):
@@ -255,6 +258,8 @@ class QueryPlanner:
 
 _EN_FOCUS_CUE = re.compile(r"^(how many|how much|number of|what (percentage|share|proportion|number) of)$")
 _ZH_FOCUS_CUE = frozenset("多少 几 多少个".split())
+_ZH_LIST_CUE = frozenset("哪些 哪几".split())
+_ZH_PHRASE_END = frozenset("?？,，。;；!！")
 
 
 def _mark_focus_en(words: list[str], terms: list[Term]) -> list[Term]:
@@ -274,14 +279,51 @@ def _mark_focus_en(words: list[str], terms: list[Term]) -> list[Term]:
     return [replace(t, focus=True) if t.position in in_run and t in content else t for t in terms]
 
 
+def _question_words(question: str, named: dict[str, set[str]]) -> list[str]:
+    """A Chinese question cut into words (jieba, precise mode), without its year and places."""
+    import jieba
+
+    text = _YEAR.sub(" ", question)
+    for name in named:
+        text = text.replace(name, " ").replace(name[:-1], " ")
+    tokenize("")  # loads jieba's dictionary once
+    return [w.strip() for w in jieba.cut(text) if w.strip()]
+
+
+def _listed_en(words: list[str], terms: list[Term]) -> frozenset[str]:
+    """What "which emergency-response trainings …" lists: the head of each noun phrase after "which"."""
+    if "which" not in words:
+        return frozenset()
+    start = words.index("which") + 1
+    end = next((j for j in range(start, len(words)) if _ends_noun_phrase(words[j])), len(words))
+    content = [t for t in terms if t.source == "glossary" and t.zh not in NOT_CONTENT and start <= t.position < end]
+    conjunctions = [i for i in range(start, end) if words[i] in ("and", "or")] + [end]
+    heads = {max((t.position for t in content if t.position < stop), default=-1) for stop in conjunctions}
+    return frozenset(t.zh for t in content if t.position in heads)
+
+
 def _focus_zh(words: list[str]) -> set[str]:
     """The words right after 多少件/几次 — or, at the end of a question (纠错率是多少), right before."""
     for i, word in enumerate(words):
         if word in _ZH_FOCUS_CUE or word.startswith("多少"):
-            after = [w for w in words[i + 1 : i + 4] if len(w) > 1 and w not in NOT_CONTENT and w not in _ZH_QUESTION_WORDS]
+            after = _phrase_head(words, i)
             before = [w for w in words[max(0, i - 3) : i] if len(w) > 1 and w not in _ZH_QUESTION_WORDS]
-            return set(after[:2] or [w for w in before if w not in _ZH_VERBS_BEFORE_CUE][-1:])
+            return set(after or [w for w in before if w not in _ZH_VERBS_BEFORE_CUE][-1:])
     return set()
+
+
+def _listed_zh(words: list[str]) -> frozenset[str]:
+    """What 出台了哪些规范性文件 lists: the words after 哪些."""
+    return frozenset(next((_phrase_head(words, i) for i, w in enumerate(words) if w in _ZH_LIST_CUE), []))
+
+
+def _phrase_head(words: list[str], cue: int) -> list[str]:
+    """The content words after a cue; in 多少件以政府名义发出的文件 the head after the last 的."""
+    phrase = list(words[cue + 1 :])
+    phrase = phrase[: next((j for j, w in enumerate(phrase) if w in _ZH_PHRASE_END), len(phrase))]
+    if "的" in phrase[:-1]:
+        phrase = phrase[len(phrase) - phrase[::-1].index("的") :]
+    return [w for w in phrase[:3] if len(w) > 1 and w not in NOT_CONTENT and w not in _ZH_QUESTION_WORDS][:2]
 
 
 # Verbs and adverbs that stand between a thing and its 多少 (可办率达到多少, 批示大约多少次).

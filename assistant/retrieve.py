@@ -8,6 +8,7 @@ terms (section path included) and a figure of the kind asked.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.figures import find_figures, fold
@@ -17,6 +18,7 @@ from index.catalog import ChunkRecord, ReportRecord
 from index.lexical import tokenize
 from index.reader import IndexReader
 
+TITLE = re.compile(r"《[^《》]{2,80}》")  # a named document, plan or campaign
 _RRF_K = 60
 _CANDIDATES = 30
 
@@ -83,7 +85,8 @@ class HybridRetriever:
 
     @staticmethod
     def _score(plan: QueryPlan, chunk: ChunkRecord, fused: float) -> float:
-        return 0.35 * fused + 0.5 * plan.coverage(chunk.text, chunk.section) + 0.15 * kind_match(plan, chunk.text)
+        fit = kind_match(plan, chunk.text) if plan.kinds else names_several(plan, chunk.text) if plan.listing else 0.0
+        return 0.35 * fused + 0.5 * plan.coverage(chunk.text, chunk.section) + 0.15 * fit
 
 
 def kind_match(plan: QueryPlan, text: str) -> float:
@@ -94,6 +97,15 @@ def kind_match(plan: QueryPlan, text: str) -> float:
     if plan.units and any(f.unit in plan.units for f in figures):
         return 1.0
     return 1.0 if any(figure_kind(f.unit) in plan.kinds for f in figures) else 0.0
+
+
+def names_several(plan: QueryPlan, text: str) -> float:
+    """1 when the text names things one by one: 《titles》, or what is asked for in a row (A培训和B培训)."""
+    if TITLE.search(text):
+        return 1.0
+    return 1.0 if any(
+        re.search(f"{re.escape(zh)}(和|与|及|以及|、)[^,，。;；]{{1,40}}?{re.escape(zh)}", text) for zh in plan.listed
+    ) else 0.0
 
 
 def _scope(plan: QueryPlan, reports: dict[str, ReportRecord], filters: Filters) -> tuple[set[str] | None, list[str]]:

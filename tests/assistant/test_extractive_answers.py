@@ -54,6 +54,36 @@ def test_compare_questions_give_both_figures_and_the_difference(bot: Assistant) 
     assert answer.verified
 
 
+def test_two_kinds_asked_of_one_statement_are_both_answered(bot: Assistant) -> None:
+    answer = bot.ask("By how many working days and by what percentage did Yungang shorten approval time limits in 2025?")
+    lead = answer.answer.split("\n\n")[0]
+    assert "3000" in lead and "67%" in lead and answer.verified
+
+
+def test_what_is_counted_is_the_head_noun_after_de(bot: Assistant) -> None:
+    answer = bot.ask("2025年云冈区清理了多少件以政府和政府办名义印发的文件?")
+    assert "122件" in answer.answer.split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Which emergency trainings did Yungang hold in 2025?", "云冈区2025年组织了哪些应急方面的培训?"],
+)
+def test_which_questions_are_answered_by_the_sentence_naming_the_things(bot: Assistant, question: str) -> None:
+    answer = bot.ask(question)
+    assert answer.found and "森林草原防灭火业务培训" in answer.citations[0].quote
+
+
+def test_which_documents_lists_their_titles(bot: Assistant) -> None:
+    answer = bot.ask("Which government normative documents did Yungang issue in 2025?")
+    assert "《云冈区节约用水管理办法》;" in answer.answer.split("\n")[0] and answer.verified
+
+
+def test_a_heading_that_matches_is_answered_by_the_sentence_under_it(bot: Assistant) -> None:
+    answer = bot.ask("What role does Yungang play in the integrated construction of rule-of-law Shanxi?")
+    assert answer.found and "唯一试点地区" in answer.citations[0].quote
+
+
 def test_the_place_named_picks_its_report(bot: Assistant) -> None:
     answer = bot.ask("How many legal aid cases did Nanle accept in 2025?")
     assert "316" in answer.answer.split("\n")[0]
