@@ -1,18 +1,23 @@
 """Incremental, crash-safe indexing: files → chunks → vectors (Chroma) + catalog (SQLite).
 
-Order of writes, per report: vectors go into Chroma first (invisible, since
-readers only see chunks the catalog lists), then the catalog swaps the
-report's rows in one transaction, then vectors it dropped are deleted. A kill
-at any point leaves the previous index whole; the next run sweeps leftovers
-and re-embeds anything the catalog lists but Chroma lacks.
+Reports are prepared one by one and gathered until ``index_batch_chunks`` of
+their chunks are pending; then, for the whole batch, vectors go into Chroma
+first (invisible, since readers only see chunks the catalog lists), embedded
+in full batches and written together; then, report by report in file order,
+the catalog swaps the report's rows in one transaction and the vectors it
+dropped are deleted. A kill at any point leaves the previous index whole; the
+next run sweeps leftovers, reuses vectors already written and re-embeds
+anything the catalog lists but Chroma lacks.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from itertools import accumulate
 from pathlib import Path
 from typing import Protocol
 
@@ -67,9 +72,14 @@ class IndexSummary:
 
 @dataclass
 class _Prepared:
+    path: Path
+    outcome: str  # added, updated or repaired, once committed
     record: ReportRecord
     chunks: list[ChunkRecord]
     embed_texts: list[str]
+
+
+_UPSERT_MAX = 1024  # vectors held before writing them, bounding memory for one huge report
 
 
 class Indexer:
@@ -127,7 +137,8 @@ class Indexer:
             self.catalog.set_meta(self._meta(target, generation))
         progress.begin(len(files))
 
-        staged: list[tuple[ReportRecord, list[ChunkRecord]]] = []
+        staged: list[tuple[ReportRecord, list[ChunkRecord]]] | None = [] if rebuild else None
+        pending: list[_Prepared] = []
         seen: set[str] = set()
         taken_ids = {r.report_id for r in known.values()}
         for path in files:
@@ -138,17 +149,19 @@ class Indexer:
                 if not is_supported(path):
                     load_report(path)  # raises the unsupported-type error
                 data_hash = content_hash(path.read_bytes())
-                if (
-                    not rebuild and previous is not None and previous.content_hash == data_hash
-                    and previous.report_id not in needs_repair
-                ):
+                repair = previous is not None and previous.report_id in needs_repair
+                if not rebuild and previous is not None and previous.content_hash == data_hash and not repair:
                     summary.unchanged.append(key)
                     summary.chunks_indexed += previous.n_chunks
                     progress.finish_report(path, "unchanged")
                     continue
                 report_id = previous.report_id if previous else _new_report_id(path, taken_ids)
                 taken_ids.add(report_id)
-                prepared = self._prepare(path, report_id)
+                outcome = (
+                    "added" if previous is None
+                    else "repaired" if repair and previous.content_hash == data_hash else "updated"
+                )
+                pending.append(self._prepare(path, report_id, outcome))
             except ReportError as exc:
                 summary.failed.append((key, exc.reason))
                 progress.finish_report(path, "failed")
@@ -157,22 +170,12 @@ class Indexer:
                 summary.failed.append((key, f"无法读取 / cannot read: {exc}"))
                 progress.finish_report(path, "failed")
                 continue
+            if sum(len(p.chunks) for p in pending) >= self.settings.index_batch_chunks:
+                self._commit(target, pending, staged, summary, progress)
+                pending = []
+        self._commit(target, pending, staged, summary, progress)
 
-            progress.report(path, len(prepared.chunks))
-            summary.chunks_embedded += self._store_vectors(target, prepared, progress)
-            summary.chunks_indexed += len(prepared.chunks)
-            if rebuild:
-                staged.append((prepared.record, prepared.chunks))
-            else:
-                self.store.delete(target, self.catalog.put_report(prepared.record, prepared.chunks))
-            outcome = (
-                "repaired" if previous and previous.report_id in needs_repair and previous.content_hash == prepared.record.content_hash
-                else "updated" if previous else "added"
-            )
-            getattr(summary, outcome).append(key)
-            progress.finish_report(path, outcome)
-
-        if rebuild:
+        if staged is not None:
             self.catalog.replace_all(staged, self._meta(target, generation))
             summary.removed = sorted(set(known) - seen)
             for name in self.store.collection_names(f"rc-{home_id}-"):
@@ -190,7 +193,7 @@ class Indexer:
     def _meta(self, target: str, generation: int) -> dict[str, str]:
         return {"collection": target, "collection_generation": str(generation), "embedding_model": self.model_id}
 
-    def _prepare(self, path: Path, report_id: str) -> _Prepared:
+    def _prepare(self, path: Path, report_id: str, outcome: str) -> _Prepared:
         loaded = load_report(path, max_bytes=int(self.settings.max_file_mb * 1024 * 1024))
         meta = extract_metadata(loaded.text, path)
         sections = split_sections(loaded.text, meta.body_start, meta.body_end)
@@ -203,7 +206,7 @@ class Indexer:
             report_id=report_id, path=str(path), content_hash=loaded.content_hash, title=meta.title,
             publisher=meta.publisher, published=meta.published, year=meta.year, place=meta.place,
             header=meta.header, body_start=meta.body_start, text=loaded.text, n_chunks=len(chunks),
-            indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         texts = [embedding_text(c, meta.title) for c in chunks]
         init_jieba(self.settings.home / "cache")
@@ -211,28 +214,53 @@ class Indexer:
             ChunkRecord(c.id, report_id, c.seq, c.section, c.start, c.end, c.text, " ".join(tokenize(t)))
             for c, t in zip(chunks, texts)
         ]
-        return _Prepared(record, rows, texts)
+        return _Prepared(path, outcome, record, rows, texts)
 
-    def _store_vectors(self, target: str, prepared: _Prepared, progress: IndexProgress) -> int:
-        """Embed the chunks Chroma lacks and write them; refresh metadata of those it has."""
-        record = prepared.record
-        metadatas = [_chunk_metadata(record, c) for c in prepared.chunks]
-        ids = [c.chunk_id for c in prepared.chunks]
+    def _commit(
+        self, target: str, batch: list[_Prepared], staged: list[tuple[ReportRecord, list[ChunkRecord]]] | None,
+        summary: IndexSummary, progress: IndexProgress,
+    ) -> None:
+        """Store the batch's vectors, then commit its reports one by one in file order (or stage them, in a rebuild)."""
+        summary.chunks_embedded += self._store_vectors(target, batch, progress)
+        for prepared in batch:
+            if staged is not None:
+                staged.append((prepared.record, prepared.chunks))
+            else:
+                self.store.delete(target, self.catalog.put_report(prepared.record, prepared.chunks))
+            summary.chunks_indexed += len(prepared.chunks)
+            getattr(summary, prepared.outcome).append(str(prepared.path))
+            progress.finish_report(prepared.path, prepared.outcome)
+
+    def _store_vectors(self, target: str, batch: list[_Prepared], progress: IndexProgress) -> int:
+        """Embed the batch's chunks that Chroma lacks, in full batches, and write them; refresh the others' metadata."""
+        chunks = [c for p in batch for c in p.chunks]
+        if not chunks:
+            return 0
+        texts = [t for p in batch for t in p.embed_texts]
+        metadatas = [_chunk_metadata(p.record, c) for p in batch for c in p.chunks]
+        ids = [c.chunk_id for c in chunks]
         present = self.store.existing(target, ids)
         if present:
             kept = [i for i, cid in enumerate(ids) if cid in present]
             self.store.update_metadata(target, [ids[i] for i in kept], [metadatas[i] for i in kept])
-            progress.advance(len(kept))
         todo = [i for i, cid in enumerate(ids) if cid not in present]
-        batch = self.settings.embed_batch
-        for i in range(0, len(todo), batch):
-            part = todo[i : i + batch]
-            vectors = self.embeddings.embed_documents([prepared.embed_texts[j] for j in part])
-            self.store.upsert(
-                target, [ids[j] for j in part], vectors,
-                [prepared.chunks[j].text for j in part], [metadatas[j] for j in part],
-            )
-            progress.advance(len(part))
+        walk = _Walk(progress, batch)
+        walk.reach(0)
+        ready: list[int] = []
+        vectors: list[list[float]] = []
+        size = self.settings.embed_batch
+        for start in range(0, len(todo), size):
+            part = todo[start : start + size]
+            vectors += self.embeddings.embed_documents([texts[j] for j in part])
+            ready += part
+            walk.reach(part[-1] + 1)
+            if len(ready) >= _UPSERT_MAX or start + size >= len(todo):
+                self.store.upsert(
+                    target, [ids[j] for j in ready], vectors, [chunks[j].text for j in ready],
+                    [metadatas[j] for j in ready],
+                )
+                ready, vectors = [], []
+        walk.reach(len(ids))
         return len(todo)
 
     def _reports_missing_vectors(self, target: str) -> set[str]:
@@ -247,6 +275,28 @@ class Indexer:
         for name in self.store.collection_names(f"rc-{home_id}-"):
             if name != target:
                 self.store.drop(name)
+
+
+class _Walk:
+    """Progress through a batch's chunks in file order: each report is announced as its first chunk comes up."""
+
+    def __init__(self, progress: IndexProgress, batch: list[_Prepared]) -> None:
+        self._progress, self._batch = progress, batch
+        self._ends = list(accumulate(len(p.chunks) for p in batch))  # chunk position where each report ends
+        self._done, self._current = 0, -1
+
+    def reach(self, position: int) -> None:
+        """Count every chunk before ``position`` as done; announce the report whose chunk comes next."""
+        while True:
+            k = bisect_right(self._ends, self._done)
+            if k < len(self._batch) and k != self._current:
+                self._current = k
+                self._progress.report(self._batch[k].path, len(self._batch[k].chunks))
+            if self._done >= position:
+                return
+            step = min(position, self._ends[k]) - self._done
+            self._progress.advance(step)
+            self._done += step
 
 
 def _chunk_metadata(record: ReportRecord, chunk: ChunkRecord) -> dict[str, str | int]:

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     )
     chunk_tokens: int = Field(default=160, ge=32, le=2000, description="Chunk budget in cl100k tokens.")
     embed_batch: int = Field(default=16, ge=1, le=1024)
+    index_batch_chunks: int = Field(
+        default=128, ge=1,
+        description="An index run gathers reports until this many of their chunks are pending, then embeds "
+        "them in full batches and writes them to Chroma together (small writes cost ~5x more per vector).",
+    )
     max_file_mb: float = Field(default=50.0, gt=0, description="Larger files are refused.")
     lock_timeout_s: float = Field(default=0.0, ge=0, description="Wait this long for another indexer.")
     chroma_host: str | None = Field(

@@ -83,7 +83,7 @@ def test_bad_files_fail_with_reasons_and_never_stop_the_others(indexer: Indexer,
     summary = indexer.run()
 
     assert len(summary.added) == 1
-    reasons = dict((Path(p).name, reason) for p, reason in summary.failed)
+    reasons = {Path(p).name: reason for p, reason in summary.failed}
     assert set(reasons) == {"empty.txt", "binary.txt", "sheet.xlsx"}
     assert "empty" in reasons["empty.txt"] and "binary" in reasons["binary.txt"]
     assert "unsupported" in reasons["sheet.xlsx"]
@@ -131,9 +131,8 @@ def test_a_second_indexer_on_the_same_home_is_refused(indexer: Indexer, settings
     from filelock import FileLock
 
     settings.home.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(settings.home / "index.lock")):
-        with pytest.raises(IndexBusyError, match="Another indexing run"):
-            indexer.run()
+    with FileLock(str(settings.home / "index.lock")), pytest.raises(IndexBusyError, match="Another indexing run"):
+        indexer.run()
 
 
 def test_vectors_lost_from_chroma_are_re_embedded(indexer: Indexer, settings: Settings) -> None:
@@ -170,3 +169,57 @@ def test_catalog_lists_reports_with_their_metadata(indexer: Indexer, settings: S
         "大同市云冈区2025年法治政府建设年度报告", 2025, "云冈区人民政府"
     )
     assert record.text[record.body_start :].startswith("2025年,云冈区")
+
+
+class _Recorder:
+    """Every progress event, in order."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple] = []
+
+    def begin(self, total_reports: int) -> None:
+        self.events.append(("begin", total_reports))
+
+    def report(self, path: Path, total_chunks: int) -> None:
+        self.events.append(("report", path.name, total_chunks))
+
+    def advance(self, chunks: int) -> None:
+        self.events.append(("advance", chunks))
+
+    def finish_report(self, path: Path, outcome: str) -> None:
+        self.events.append(("finish", path.name, outcome))
+
+
+def test_reports_batched_together_are_each_committed_queryable_and_reported(
+    settings: Settings, embeddings
+) -> None:
+    settings = settings.model_copy(update={"index_batch_chunks": 5, "embed_batch": 3})  # batches straddle reports
+    cases = {"r0.txt": 301, "r1.txt": 302, "r2.txt": 303, "r3.txt": 304, "r4.txt": 305}
+    for (name, n), place, paragraphs in zip(cases.items(), "甲乙丙丁戊", (1, 3, 1, 2, 1)):
+        write_report(settings.reports_dir, name, f"{place}县", 2024, n, paragraphs=paragraphs)
+    (settings.reports_dir / "r2-bad.txt").write_bytes(bytes(range(256)) * 4)  # sorts among the good ones
+    indexer = Indexer(settings, embeddings=embeddings)
+    progress = _Recorder()
+
+    summary = indexer.run(progress=progress)
+
+    assert [Path(p).name for p in summary.added] == list(cases)
+    assert [Path(p).name for p, _ in summary.failed] == ["r2-bad.txt"]
+    assert consistent(indexer)
+    reader = IndexReader(settings, embeddings=embeddings)
+    for name, n in cases.items():
+        (top,) = reader.chunks([reader.lexical(f"法律援助案件{n}件", 1)[0][0]])
+        assert top.report_id == Path(name).stem and f"{n}件" in top.text
+    n_chunks = {f"{r.report_id}.txt": r.n_chunks for r in indexer.catalog.reports()}
+    announced, advanced, current = [], dict.fromkeys(n_chunks, 0), None
+    for event in progress.events:
+        if event[0] == "report":
+            announced.append(event[1:])
+            current = event[1]
+        elif event[0] == "advance":
+            advanced[current] += event[1]
+        elif event[0] == "finish" and event[2] == "added":
+            assert advanced[event[1]] == n_chunks[event[1]]  # finished only once all its chunks are in
+    assert announced == sorted(n_chunks.items()) and advanced == n_chunks
+    finished = {e[1]: e[2] for e in progress.events if e[0] == "finish"}
+    assert finished == dict.fromkeys(cases, "added") | {"r2-bad.txt": "failed"}
