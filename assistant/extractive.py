@@ -29,6 +29,7 @@ _DATE_FIELD = re.compile(r"(发布时间|发布日期|成文日期)\s*[:：]\s*\
 _SOURCE_FIELD = re.compile(r"(来源|发布机构)\s*[:：]\s*[^\s:：]")
 FIGURE_THRESHOLD = 0.45  # calibrated on our own questions (tests/data/eval)
 FACT_THRESHOLD = 0.55
+BESIDE_THRESHOLD = 0.3  # a second figure in the sentence of the first
 _QUALIFIER_EN = {"余": "more than", "多": "more than", "以上": "over", "超过": "over", "超": "over",
                  "约": "about", "左右": "about", "近": "nearly"}
 
@@ -94,16 +95,12 @@ class ExtractiveAnswerer:
                     if ranked and ranked[0][0] >= FIGURE_THRESHOLD:
                         picks.append(ranked[0][1:])
             else:
-                # "in working days and in percent": a second kind asked is read from the sentence of the first.
-                beside = {(id(c.passage), c.sentence) for c, _ in picks}
-                ranked = sorted(
-                    (
-                        (c, f) for c, f in candidates
-                        if c.score >= FIGURE_THRESHOLD or (id(c.passage), c.sentence) in beside
-                    ),
-                    key=lambda pair: (pair[0].score, _closeness(plan, pair[0], pair[1])), reverse=True,
-                )
-                picks += _two_distinct(ranked) if plan.compare else ranked[:1]
+                # A second figure ("in working days and in percent", "113 received, 105 accepted: how many
+                # not?") may be read, on weaker terms, beside the first: in the same sentence.
+                ranked = _ranked(plan, candidates, picks)
+                if plan.compare:
+                    ranked = _two_distinct(_ranked(plan, candidates, picks + ranked[:1], plan.remaining))
+                picks += ranked if plan.compare else ranked[:1]
         picks = list({(id(c), f.start): (c, f) for c, f in picks}.values())
         if not picks:
             return None
@@ -268,6 +265,25 @@ def _closeness(plan: QueryPlan, clause: _Clause, figure: Figure) -> float:
 
 def _is_date(figure: Figure) -> bool:
     return figure.is_date_part or (figure.unit == "" and 1900 <= figure.value <= 2100 and figure.number.isdigit())
+
+
+def _ranked(
+    plan: QueryPlan, candidates: list[tuple[_Clause, Figure]], beside: list[tuple[_Clause, Figure]],
+    beside_first: bool = False,
+) -> list[tuple[_Clause, Figure]]:
+    """Candidates that answer well enough, or fairly well in a sentence already answering; best first."""
+    taken = {(id(c.passage), c.sentence) for c, _ in beside}
+    return sorted(
+        (
+            (c, f) for c, f in candidates
+            if c.score >= FIGURE_THRESHOLD or (c.score >= BESIDE_THRESHOLD and (id(c.passage), c.sentence) in taken)
+        ),
+        key=lambda pair: (
+            beside_first and (id(pair[0].passage), pair[0].sentence) in taken,
+            pair[0].score, _closeness(plan, pair[0], pair[1]),
+        ),
+        reverse=True,
+    )
 
 
 def _two_distinct(ranked: list[tuple[_Clause, Figure]]) -> list[tuple[_Clause, Figure]]:

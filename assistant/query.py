@@ -42,10 +42,16 @@ _ZH_CHANGE = re.compile(r"(下降|降低|减少|缩短|增长|提高|增加|上�
 _ZH_UNIT_ASKED = re.compile(r"(?:多少|几)(人次|件|次|人|条|所|项|个|家|起|场|期|名|份|户|篇)")
 _EN_UNITS = {"times": "次", "people": "人", "persons": "人", "person": "人", "cases": "件",
              "participants": "人次", "visits": "人次", "sessions": "场"}
+# "How many were not yet concluded": the rest of a total, both stated in one sentence.
+_REMAINING = (
+    r"还有多少|尚未|未办结|(没有|未)被?(受理|办结|审结|完成|采纳|通过)"
+    r"|\b(not yet|remaining|still|outstanding|pending|unresolved"
+    r"|not (?:yet |been )*(?:accepted|admitted|concluded|closed|handled|resolved|settled|completed|approved|adopted))\b"
+)
 _COMPARE = re.compile(
-    r"哪个多|哪个少|哪一个|多多少|少多少|相比|比较|差多少|还有多少|尚未|未办结|变化|增加了多少|减少了多少"
+    r"哪个多|哪个少|哪一个|多多少|少多少|相比|比较|差多少|变化|增加了多少|减少了多少"
     r"|\b(more than|less than|compare|compared|difference|which (is|was) (more|higher|larger|bigger)|"
-    r"how many more|how much more|not yet|remaining|still|versus|vs\.?|change)\b",
+    r"how many more|how much more|versus|vs\.?|change)\b|" + _REMAINING,
     re.IGNORECASE,
 )
 _SIDE_SPLIT = re.compile(
@@ -68,7 +74,7 @@ NOT_CONTENT = frozenset(
 )
 _ZH_QUESTION_WORDS = frozenset(
     "多少 一共 总共 共计 哪些 哪个 哪 什么 是否 怎么 如何 吗 呢 请问 请 几 多 情况 方面 有关 相关 里 区里 县里 市里 "
-    "了 的 是 有 被 共 全年 今年 去年 年度".split()
+    "了 的 是 有 被 共 全年 今年 去年 年度 没有 尚未 未".split()
 )
 
 
@@ -88,6 +94,7 @@ class QueryPlan:
     wider_places: list[str] = field(default_factory=list)  # named places only districts of it report on
     counts: str | None = None  # "people" / "institutions" when the question counts those
     change: bool = False  # asks by how much something rose or fell
+    remaining: bool = False  # asks for the rest of a total ("not yet concluded", 尚未办结)
     listing: bool = False  # asks which things ("which trainings", "哪些文件")
     listed: frozenset[str] = frozenset()  # Chinese words for the things listed (培训, 规范性文件)
 
@@ -205,6 +212,7 @@ class QueryPlanner:
             counts=_counted_class(question, language, units),
             change=bool(_EN_CHANGE.search(question) or _ZH_CHANGE.search(question)),
             listing=bool(_LISTING.search(question)), listed=listed,
+            remaining=bool(re.search(_REMAINING, question, re.IGNORECASE)),
         )
 
     def _sides(self, question: str, language: Language) -> list[list[Term]]:
@@ -306,7 +314,9 @@ def _focus_zh(words: list[str]) -> set[str]:
     """The words right after 多少件/几次 — or, at the end of a question (纠错率是多少), right before."""
     for i, word in enumerate(words):
         if word in _ZH_FOCUS_CUE or word.startswith("多少"):
-            after = _phrase_head(words, i)
+            # 多少件尚未办结: a negated verb says what the rest lacks, not what is counted.
+            negated = any(w in ("尚未", "没有", "未") for w in words[i + 1 : i + 3])  # 多少(件)尚未…
+            after = [] if negated else _phrase_head(words, i)
             before = [w for w in words[max(0, i - 3) : i] if len(w) > 1 and w not in _ZH_QUESTION_WORDS]
             return set(after or [w for w in before if w not in _ZH_VERBS_BEFORE_CUE][-1:])
     return set()

@@ -60,6 +60,16 @@ def test_two_kinds_asked_of_one_statement_are_both_answered(bot: Assistant) -> N
     assert "3000" in lead and "67%" in lead and answer.verified
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["云冈区2025年接收的行政复议案件中,有多少件尚未办结?", "How many of Yungang's 2025 reconsideration cases were not concluded?"],
+)
+def test_the_rest_of_a_total_is_computed_from_the_sentence_stating_both(bot: Assistant, question: str) -> None:
+    answer = bot.ask(question)
+    assert "84 − 75 = 9" in answer.answer and answer.verified
+    assert len({c.start for c in answer.citations}) == 1
+
+
 def test_what_is_counted_is_the_head_noun_after_de(bot: Assistant) -> None:
     answer = bot.ask("2025年云冈区清理了多少件以政府和政府办名义印发的文件?")
     assert "122件" in answer.answer.split("\n")[0]
