@@ -15,12 +15,16 @@ held back from the deltas, so a user never sees the bare token.
 
 Every failure of the model (unreachable server, timeout, empty reply) raises
 ``LLMUnavailableError``, so the caller can fall back to the extractive answerer.
+``timeout_s`` bounds each call as a whole — retries and a reply trickling in
+included — and after a failure the model is not asked again for ``_BACKOFF_S``,
+so a dead or slow endpoint costs one timeout, not one per question or per step.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import re
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,6 +67,7 @@ _TEMPLATES = {
 }
 _PROVIDERS = ("openai", "ollama")
 _MAX_RETRIES = 1
+_BACKOFF_S = 30.0  # after a failure, answer without the model for this long
 _HISTORY_TURNS = 4  # follow-up rewriting sees the last few turns …
 _HISTORY_ANSWER_CHARS = 300  # … with long answers cut
 
@@ -101,19 +106,25 @@ class LLMAnswerer:
     name = "llm"
 
     def __init__(
-        self, chat_model: BaseChatModel, context_tokens: int = 1500, prompts_dir: Path | None = None
+        self, chat_model: BaseChatModel, context_tokens: int = 1500, prompts_dir: Path | None = None,
+        timeout_s: float | None = None,
     ) -> None:
         if context_tokens < 1:
             raise ValueError(f"context_tokens must be positive, got {context_tokens}")
         self.chat_model = chat_model
         self.context_tokens = context_tokens
+        self.timeout_s = timeout_s
+        self._failed_at: float | None = None
         self._templates = {name: _load_checked(name, prompts_dir) for name in _TEMPLATES}
         self._where = f"{type(chat_model).__name__}"
 
     @classmethod
     def from_settings(cls, settings: Settings, prompts_dir: Path | None = None) -> LLMAnswerer:
         """The chat model the settings name (``llm_provider``, ``llm_model``, ``llm_base_url`` …)."""
-        answerer = cls(_chat_model(settings), context_tokens=settings.context_tokens, prompts_dir=prompts_dir)
+        answerer = cls(
+            _chat_model(settings), context_tokens=settings.context_tokens, prompts_dir=prompts_dir,
+            timeout_s=settings.llm_timeout_s,
+        )
         answerer._where = f"{settings.llm_provider} {settings.llm_model!r}" + (
             f" at {settings.llm_base_url}" if settings.llm_base_url else ""
         )
@@ -171,7 +182,7 @@ class LLMAnswerer:
             yield held
         text = "".join(parts).strip()
         if not text:
-            raise LLMUnavailableError(self._where, "the model replied with nothing")
+            raise self._failed("the model replied with nothing")
         draft = self._draft(text, language, packed)
         if holding:  # the reply never got past what looked like the refusal line
             yield draft.answer if not draft.found else held
@@ -211,31 +222,38 @@ class LLMAnswerer:
     # -- internals ---------------------------------------------------------------------------
 
     def _deltas(self, messages: list[BaseMessage]) -> Iterator[str]:
+        self._check_backoff()
+        deadline = time.monotonic() + self.timeout_s if self.timeout_s else None
         try:
-            chunks = iter(self.chat_model.stream(messages))
+            for chunk in self.chat_model.stream(messages):
+                if deadline is not None and time.monotonic() > deadline:
+                    raise TimeoutError(f"no complete answer within {self.timeout_s:g} s")
+                delta = str(chunk.text)
+                if delta:
+                    yield delta
         except Exception as e:
-            raise LLMUnavailableError(self._where, _describe(e)) from e
-        while True:
-            try:
-                chunk = next(chunks)
-            except StopIteration:
-                return
-            except Exception as e:
-                raise LLMUnavailableError(self._where, _describe(e)) from e
-            delta = str(chunk.text)
-            if delta:
-                yield delta
+            raise self._failed(_describe(e)) from e
 
     def _one_line(self, prompt: str) -> str:
+        self._check_backoff()
         try:
             reply = self.chat_model.invoke([HumanMessage(prompt)])
         except Exception as e:
-            raise LLMUnavailableError(self._where, _describe(e)) from e
+            raise self._failed(_describe(e)) from e
         for line in str(reply.text).splitlines():
             line = line.strip().strip("\"'“”「」")
             if line:
                 return line
-        raise LLMUnavailableError(self._where, "the model replied with nothing")
+        raise self._failed("the model replied with nothing")
+
+    def _check_backoff(self) -> None:
+        """Refuse at once while a recent failure is fresh: a dead endpoint must not cost a timeout per call."""
+        if self._failed_at is not None and time.monotonic() - self._failed_at < _BACKOFF_S:
+            raise LLMUnavailableError(self._where, f"it failed {time.monotonic() - self._failed_at:.0f} s ago")
+
+    def _failed(self, cause: str) -> LLMUnavailableError:
+        self._failed_at = time.monotonic()
+        return LLMUnavailableError(self._where, cause)
 
     def _draft(self, text: str, language: Language, packed: list[Passage]) -> Draft:
         text = _MARKER_VARIANTS.sub(lambda m: "".join(f"[{n}]" for n in re.findall(r"\d+", m.group(1))), text)
@@ -278,7 +296,7 @@ def _chat_model(settings: Settings) -> BaseChatModel:
             "base_url": settings.llm_base_url,
             # Local servers take no key, but the OpenAI client insists on one.
             "api_key": settings.llm_api_key or SecretStr("not-needed"),
-            "timeout": settings.llm_timeout_s,
+            "timeout": settings.llm_timeout_s / (_MAX_RETRIES + 1),  # the retries share the one budget
             "max_retries": _MAX_RETRIES,
             "extra_body": {"max_tokens": settings.llm_max_tokens},
         }

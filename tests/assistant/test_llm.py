@@ -369,7 +369,8 @@ def test_from_settings_builds_an_openai_compatible_model() -> None:
 
     assert answerer.name == "llm" and answerer.context_tokens == 900
     assert type(model).__name__ == "ChatOpenAI" and model.model_name == "smollm2"
-    assert model.extra_body == {"max_tokens": 64} and model.temperature == 0 and model.request_timeout == 7
+    assert model.extra_body == {"max_tokens": 64} and model.temperature == 0 and answerer.timeout_s == 7
+    assert model.request_timeout * (model.max_retries + 1) == 7  # the retries share the one budget
     assert model.max_retries <= 2 and model.openai_api_base == "http://127.0.0.1:8080/v1"
     assert model.openai_api_key is not None and "not-needed" not in repr(model)
 
