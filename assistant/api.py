@@ -9,16 +9,18 @@ the final chunk of a stream alike, so OpenAI clients keep them
 from __future__ import annotations
 
 import hmac
+import io
 import json
 import time
 import uuid
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, File, HTTPException, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
+from assistant.figure_table import to_csv, to_xlsx
 from assistant.pipeline import QuestionError
 from assistant.retrieve import Filters
 from assistant.service import NotFoundError, ReportService, UploadError
@@ -26,6 +28,7 @@ from assistant.types import Answer
 from index.errors import IndexNotFoundError, ReportChatError, StoreUnavailableError
 
 MODEL_NAME = "reportchat"
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ChatMessage(BaseModel):
@@ -105,6 +108,23 @@ def build_api(service: ReportService) -> APIRouter:
         filters = Filters(frozenset(request.report_ids) if request.report_ids else None, request.year)
         return service.assistant().ask(request.question, request.history, filters, request.answerer)
 
+    @router.get("/api/figures", tags=["figures"])
+    def figures(
+        indicator: str | None = None, report_id: list[str] | None = Query(None), year: int | None = None,
+        format: Literal["json", "csv", "xlsx"] = "json",
+    ) -> Any:
+        """Every figure of the indexed reports (filters: an indicator or part of one, report ids, year)."""
+        rows = service.assistant().figures.rows(indicator, report_id, year)
+        if format == "csv":
+            return Response(to_csv(rows), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": 'attachment; filename="figures.csv"'})
+        if format == "xlsx":
+            out = io.BytesIO()
+            to_xlsx(rows, out)
+            return Response(out.getvalue(), media_type=_XLSX,
+                            headers={"Content-Disposition": 'attachment; filename="figures.xlsx"'})
+        return {"count": len(rows), "figures": [row.model_dump() for row in rows]}
+
     @router.get("/api/reports", tags=["reports"])
     def reports() -> list[dict[str, Any]]:
         return [_report_json(r) for r in service.reports()]
@@ -175,7 +195,8 @@ def _text(content: str | list[dict[str, Any]] | None) -> str:
 
 def _extra(answer: Answer) -> dict[str, Any]:
     data = answer.model_dump(mode="json")
-    return {key: data[key] for key in ("found", "verified", "language", "answerer", "citations", "notes", "timings_ms")}
+    keys = ("found", "verified", "language", "answerer", "citations", "notes", "figures", "timings_ms")
+    return {key: data[key] for key in keys}
 
 
 def _sse(events: Iterator[str | Answer], completion_id: str, created: int) -> Iterator[str]:

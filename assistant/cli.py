@@ -215,6 +215,45 @@ def eval_(
 
 
 @app.command()
+def figures(
+    indicator: Annotated[Optional[str], typer.Option("--indicator", help="An indicator, or part of one (zh or en)")] = None,
+    report: Annotated[Optional[list[str]], typer.Option("--report", help="Only these report ids")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="Only reports of this year")] = None,
+    csv_file: Annotated[Optional[Path], typer.Option("--csv", help="Write the rows to this CSV file")] = None,
+    xlsx_file: Annotated[Optional[Path], typer.Option("--xlsx", help="Write the rows to this Excel file")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per row")] = False,
+    home: HomeOption = None,
+) -> None:
+    """数字表 / Every figure of the indexed reports, with the sentence it stands in."""
+    from assistant.figure_table import FigureTable, shown, to_csv, to_xlsx
+    from assistant.glossary import Glossary
+
+    try:
+        rows = FigureTable(IndexReader(_settings(home)), Glossary.load()).rows(indicator, report, year)
+    except ReportChatError as exc:
+        err_console.print(f"[red]错误 / error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    if csv_file:
+        csv_file.write_text(to_csv(rows), encoding="utf-8")
+    if xlsx_file:
+        to_xlsx(rows, xlsx_file)
+    if as_json:
+        for row in rows:
+            typer.echo(row.model_dump_json())
+        return
+    if csv_file or xlsx_file:
+        console.print(f"{len(rows)} 行 rows → {', '.join(str(f) for f in (csv_file, xlsx_file) if f)}")
+        return
+    table = Table(title=f"数字 / figures: {len(rows)}")
+    for column in ("报告 report", "年份 year", "指标 indicator", "数字 figure", "原文 quote"):
+        table.add_column(column)
+    for row in rows:
+        name = f"{row.canonical}\n[dim]{row.indicator_en}[/dim]" if row.indicator_en else row.canonical
+        table.add_row(row.place or row.title, str(row.year or "—"), name, shown(row), row.quote)
+    console.print(table)
+
+
+@app.command()
 def serve(
     host: Annotated[Optional[str], typer.Option("--host", help="Default $REPORTCHAT_HOST or 127.0.0.1")] = None,
     port: Annotated[Optional[int], typer.Option("--port", help="Default $REPORTCHAT_PORT or 7860")] = None,

@@ -12,10 +12,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Literal
 
 from assistant.extractive import HEADER_SUFFIX, ExtractiveAnswerer, not_found
+from assistant.figure_table import FigureTable
 from assistant.glossary import Dictionary, Glossary
 from assistant.places import PlaceIndex
 from assistant.query import QueryPlan, QueryPlanner
 from assistant.retrieve import Filters, HybridRetriever
+from assistant.table_answers import TableAnswer, TableAnswerer
 from assistant.types import Answer, Draft, Passage
 from assistant.verify import unsupported_figures
 from index.catalog import ReportRecord
@@ -48,6 +50,8 @@ class Assistant:
         )
         self.retriever = HybridRetriever(self.reader)
         self.extractive = ExtractiveAnswerer(self.glossary)
+        self.figures = FigureTable(self.reader, self.glossary)
+        self.table_answerer = TableAnswerer(self.figures)
         self.llm = llm
         self._places: tuple[int, PlaceIndex] | None = None
 
@@ -99,6 +103,10 @@ class Assistant:
         if answerer == "llm" and self.llm is None:
             notes.append("未配置大模型,使用抽取式回答 / No LLM is configured: answered extractively.")
         plan = self._plan_in_context(question, history or [], use_llm, notes)
+        table = self.table_answerer.answer(plan, filters)
+        if table is not None:  # compare / rank / total / trend over many reports: from the figures table
+            yield self._table_answer(question, plan, table, started)
+            return
         retrieval = self.retriever.retrieve(plan, 5, filters)
         notes += retrieval.notes
         if plan.wider_places:
@@ -188,6 +196,18 @@ class Assistant:
         ids = list(dict.fromkeys([p.report_id for p in passages] + sorted(scope or [])))[:3]
         headers = [_header_passage(r) for r in map(self.reader.catalog.report, ids) if r is not None and r.header]
         return headers + passages
+
+    def _table_answer(self, question: str, plan: QueryPlan, table: TableAnswer, started: float) -> Answer:
+        """The table's answer, held to the same rule: a figure it cannot back is flagged, never shown as fact."""
+        unsupported = unsupported_figures(table.draft.answer, table.draft.citations, table.years, table.places)
+        answer = table.draft.answer
+        if unsupported:
+            answer = f"⚠ 未经核实 / Unverified: {', '.join(f'{v:g}' for v in unsupported)}\n\n{answer}"
+        return Answer(
+            question=question, answer=answer, found=True, verified=not unsupported, language=plan.language,
+            answerer="table", citations=table.draft.citations, figures=table.figures,
+            timings_ms={"retrieve": 0.0, "answer": round((time.perf_counter() - started) * 1000, 1)},
+        )
 
     def _verified(
         self, draft: Draft, plan: QueryPlan, passages: list[Passage], used: str, notes: list[str]

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from index.catalog import ReportRecord
 
-_UNIT = re.compile(r"(.+?(?:自治区|自治州|自治县|特别行政区|省|市|地区|盟|州|区|县|旗|镇|乡|街道))")
-_SUFFIXES = ("自治区", "自治州", "自治县", "特别行政区", "街道", "地区", "省", "市", "盟", "州", "区", "县", "旗", "镇", "乡")
+# Not a bare 州: it ends the names of cities (忻州市, 兰州市) and districts (潞州区), not a level of its own.
+_UNIT = re.compile(r"(.+?(?:自治区|自治州|自治县|特别行政区|省|市|地区|盟|区|县|旗|镇|乡|街道))")
+_SUFFIXES = ("自治区", "自治州", "自治县", "特别行政区", "街道", "地区", "省", "市", "盟", "区", "县", "旗", "镇", "乡")
 
 
 @dataclass(frozen=True)

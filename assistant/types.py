@@ -37,6 +37,27 @@ class Citation(BaseModel):
     end: int
 
 
+class FigureRow(BaseModel):
+    """One figure of the figures table (index/indicators.py), with its report: what the table views show."""
+
+    figure_id: str
+    report_id: str
+    title: str
+    place: str = ""  # the government, as its report names it: 云冈区
+    year: int | None = None
+    indicator: str  # in the report's words: 受理法律援助案件
+    canonical: str  # the indicator it is grouped under: 法律援助案件
+    indicator_en: str = ""  # its English name, from the glossary ("" when the glossary lacks it)
+    value: float
+    number: str  # as written: 249, 八百
+    qualifier: str = ""  # 余/多/以上/约 …
+    unit: str
+    section: str
+    quote: str  # the sentence it stands in
+    start: int  # span of the sentence in the report text
+    end: int
+
+
 class Answer(BaseModel):
     question: str
     answer: str = Field(description="Markdown with [n] markers pointing at citations")
@@ -49,6 +70,9 @@ class Answer(BaseModel):
     citations: list[Citation] = []
     passages: list[Passage] = []
     notes: list[str] = Field(default=[], description="What the user should know: filters applied, fallbacks")
+    figures: list[FigureRow] = Field(
+        default=[], description="Compare, rank, total and trend answers: the figures they are computed from"
+    )
     timings_ms: dict[str, float] = {}
 
 

@@ -22,6 +22,7 @@ from assistant.pipeline import AnswererChoice, History
 from assistant.retrieve import Filters
 from assistant.service import Job, ReportService
 from assistant.types import Answer, Citation
+from assistant.web_figures import chart_frames, figures_tab
 from index.catalog import ReportRecord
 from index.errors import IndexNotFoundError, ReportChatError
 from index.load import SUPPORTED_SUFFIXES
@@ -148,11 +149,11 @@ class _WebChat:
     def respond(
         self, question: str, messages: list[Any], history: History, report_ids: list[str] | None,
         year: str | None, answerer: AnswererChoice,
-    ) -> Iterator[tuple[str, list[Any], History, str]]:
-        """Stream the provisional text, then replace it with the verified answer and its citations."""
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream the provisional text, then replace it with the verified answer, its citations and its chart."""
         if not (question or "").strip():
             gr.Warning("请输入问题 / Type a question first.")
-            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            yield (gr.skip(),) * 6
             return
         messages = [*messages, _msg("user", _escape(question)), _msg("assistant", "…")]
         try:
@@ -162,12 +163,12 @@ class _WebChat:
             assistant = None
         if assistant is None:  # asked now, it would answer "not found" for reports not yet indexed
             messages[-1] = _msg("assistant", INDEXING)
-            yield question, messages, history, _EMPTY_PANEL
+            yield question, messages, history, _EMPTY_PANEL, *_no_chart()
             return
         filters = Filters(
             frozenset(report_ids) if report_ids else None, int(year) if year and year != ALL_YEARS else None
         )
-        yield "", messages, history, _PENDING_PANEL
+        yield "", messages, history, _PENDING_PANEL, *_no_chart()
         text, final = "", None
         try:
             for event in assistant.stream(question, history, filters, answerer):
@@ -176,15 +177,15 @@ class _WebChat:
                 else:
                     text += event
                     messages[-1] = _msg("assistant", _escape(text) + " ▍")
-                    yield "", messages, history, _PENDING_PANEL
+                    yield "", messages, history, _PENDING_PANEL, gr.skip(), gr.skip()
         except ReportChatError as exc:
             gr.Warning(_escape(str(exc)))  # toasts render HTML
             messages[-1] = _msg("assistant", f"⚠ {_escape(str(exc))}")
-            yield question, messages, history, _EMPTY_PANEL
+            yield question, messages, history, _EMPTY_PANEL, *_no_chart()
             return
         assert final is not None
         messages[-1] = _msg("assistant", answer_markdown(final))
-        yield "", messages, [*history, (question, final.answer)], citations_html(final)
+        yield "", messages, [*history, (question, final.answer)], citations_html(final), *_answer_charts(final)
 
     def ensure_indexing(self) -> None:
         """With no index yet, make sure the first indexing run is under way (once per UI)."""
@@ -261,6 +262,20 @@ class _WebChat:
         return _summary(job)
 
 
+def _no_chart() -> tuple[Any, Any]:
+    return gr.BarPlot(visible=False), gr.LinePlot(visible=False)
+
+
+def _answer_charts(answer: Answer) -> tuple[Any, Any]:
+    """A compare/rank/total answer's figures as bars, a trend's as lines; hidden for other answers."""
+    if len(answer.figures) < 2:
+        return _no_chart()
+    bars, lines = chart_frames(answer.figures)
+    trend = lines is not None and len({r.place for r in answer.figures}) == 1
+    return (gr.BarPlot(value=bars, visible=not trend), gr.LinePlot(value=lines, visible=True) if trend
+            else gr.LinePlot(visible=False))
+
+
 def _problem(message: str) -> tuple[Any, ...]:
     """A problem the user can act on: a toast and the status line; the table and choices stay as they were.
 
@@ -290,6 +305,10 @@ def build_ui(service: ReportService) -> gr.Blocks:
                 with gr.Row():
                     with gr.Column(scale=3):
                         chatbot = gr.Chatbot(label="对话 / Chat", height=480, elem_id="rc-chat")
+                        answer_bars = gr.BarPlot(x="report", y="value", color="year", sort="-y", visible=False,
+                                                 label="图表 / Chart", elem_id="rc-answer-bars")
+                        answer_lines = gr.LinePlot(x="year", y="value", color="place", visible=False,
+                                                   label="图表 / Chart", elem_id="rc-answer-lines")
                         with gr.Row():
                             box = gr.Textbox(placeholder="提问 / Ask — 中文或英文 / Chinese or English",
                                              show_label=False, scale=5, elem_id="rc-question")
@@ -317,12 +336,14 @@ def build_ui(service: ReportService) -> gr.Blocks:
                     remove_choice = gr.Dropdown(label="删除报告 / Remove a report", scale=3)
                     remove = gr.Button("删除 / Remove", variant="stop", scale=1)
                 status = gr.Markdown(elem_id="rc-status")
+            figures_tab(service)
 
         lists = [table, report_filter, year_filter, remove_choice]
         gr.on([box.submit, ask.click], web.respond,
               inputs=[box, chatbot, history, report_filter, year_filter, answerer],
-              outputs=[box, chatbot, history, citations])
-        clear.click(lambda: ([], [], _EMPTY_PANEL), outputs=[chatbot, history, citations])
+              outputs=[box, chatbot, history, citations, answer_bars, answer_lines])
+        clear.click(lambda: ([], [], _EMPTY_PANEL, *_no_chart()),
+                    outputs=[chatbot, history, citations, answer_bars, answer_lines])
         ui.load(web.status, outputs=[banner, timer, *lists], show_progress="hidden")
         timer.tick(web.status, outputs=[banner, timer, *lists], show_progress="hidden")
         upload.upload(web.upload, inputs=upload, outputs=[status, *lists])

@@ -528,6 +528,29 @@ def generate_corpus(out_dir: Path, n_reports: int, seed: int = 0, size: str = "m
     return reports
 
 
+def generate_panel(
+    out_dir: Path, n_governments: int = 20, years: tuple[int, ...] = (2023, 2024, 2025), seed: int = 0,
+    size: str = "medium",
+) -> list[GeneratedReport]:
+    """法治政府建设年度报告 of the same governments over consecutive years, each with the figures it planted:
+    the corpus on which compare, rank, total and trend questions have known answers."""
+    if size not in _SIZES:
+        raise ValueError(f"size must be one of {', '.join(_SIZES)}")
+    governments = _governments()
+    random.Random(seed).shuffle(governments)
+    kind = _KINDS["法治政府建设年度报告"]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    reports = []
+    for index, government in enumerate(governments[:n_governments]):
+        for year in years:
+            writer = _Writer(random.Random(f"{seed}:panel:{government.full}:{year}"), government, kind, year, size)
+            title, text = writer.render()
+            path = out_dir / f"panel-{index:02d}-{year}-{kind.slug}.txt"
+            path.write_text(text, encoding="utf-8")
+            reports.append(GeneratedReport(path, government.full, year, "法治政府建设年度报告", title, writer.facts))
+    return reports
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path)
@@ -535,8 +558,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--size", choices=list(_SIZES), default="medium")
     parser.add_argument("--manifest", type=Path, help="also write the reports and their facts here, as JSON lines")
+    parser.add_argument("--panel", type=int, metavar="N", help="instead: N governments, each reporting 2023–2025")
     args = parser.parse_args(argv)
-    reports = generate_corpus(args.out_dir, args.reports, args.seed, args.size)
+    if args.panel:
+        reports = generate_panel(args.out_dir, args.panel, seed=args.seed, size=args.size)
+    else:
+        reports = generate_corpus(args.out_dir, args.reports, args.seed, args.size)
     if args.manifest:
         with args.manifest.open("w", encoding="utf-8") as out:
             for report in reports:

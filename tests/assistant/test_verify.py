@@ -32,3 +32,24 @@ def test_shown_arithmetic_on_cited_figures_passes_and_wrong_arithmetic_does_not(
 def test_only_the_citations_the_answer_points_at_count() -> None:
     other = citation(2, "调解案件316件")
     assert unsupported_figures("316件 [1]", [SOURCE, other]) == [316.0]
+
+
+def test_a_sum_over_many_cited_figures_passes_only_when_right() -> None:
+    other = citation(2, "受理法律援助案件316件。")
+    assert unsupported_figures("249 [1] + 316 [2]: 249 + 199 + 316 = 764 [1][2]", [SOURCE, other]) == []
+    assert unsupported_figures("249 + 199 + 316 = 770 [1][2]", [SOURCE, other]) == [770.0]
+    assert unsupported_figures("249 + 199 + 999 = 1447 [1][2]", [SOURCE, other]) == [999.0, 1447.0]
+
+
+def test_a_result_shown_before_may_be_used_again() -> None:
+    assert unsupported_figures("249 + 199 = 448; 448 ÷ 249 = 1.8 [1]", [SOURCE]) == []
+
+
+def test_years_the_caller_vouches_for_are_dates_not_figures() -> None:
+    assert unsupported_figures("2023年到2025年:249件 [1]", [SOURCE]) == [2023.0]
+    assert unsupported_figures("2023年到2025年:249件 [1]", [SOURCE], dates={2023, 2025}) == []
+
+
+def test_place_names_the_caller_vouches_for_are_names_not_figures() -> None:
+    assert unsupported_figures("忻州市五台县:249件 [1]", [SOURCE]) == [5.0]
+    assert unsupported_figures("忻州市五台县:249件 [1]", [SOURCE], names={"五台县"}) == []

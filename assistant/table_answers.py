@@ -1,0 +1,289 @@
+"""Compare, rank, total and trend questions, answered from the figures table instead of top-k passages.
+
+"Which district had the most legal aid cases?", "how did reconsideration cases
+change from 2023 to 2025?", "合计多少" span many reports: retrieval of five
+passages cannot see them all, the table can. An answer cites every figure it
+uses to its sentence, shows its arithmetic (``316 − 249 = 67``,
+``249 + 316 = 565``) so the verifier can check it, and names the reports in
+scope that lack the indicator. Questions about one report are left to the
+passage answerers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from assistant.figure_table import FigureTable, dominant_unit, format_value, place_name, shown
+from assistant.glossary import english_words, singular_forms
+from assistant.query import QueryPlan
+from assistant.retrieve import Filters
+from assistant.types import Citation, Draft, FigureRow, Language
+from index.catalog import ReportRecord
+from index.indicators import canonical_indicator
+
+__all__ = ["TableAnswer", "TableAnswerer", "TableQuestion", "detect"]
+
+Kind = Literal["rank", "compare", "total", "trend", "list"]
+
+_ZH = {
+    "trend": re.compile(r"变化|趋势|逐年|历年|走势|增减|这几年|近几年|(?:19|20)\d{2}年?(?:到|至|—|-|~)(?:19|20)\d{2}"),
+    "rank": re.compile(r"最多|最少|最高|最低|排名|排行|排序|前[0-9一二三四五六七八九十]+|哪个(?:地区|区|县|市|政府|地方)"),
+    "total": re.compile(r"合计|总计|总共|一共|加起来|总和|共计|总数"),
+    "list": re.compile(r"列出|列举|所有.{0,8}(?:数字|数据)|全部.{0,8}(?:数字|数据)|各(?:地区|区县|报告)"),
+    "compare": re.compile(r"比较|相比|对比|哪个多|哪个少|谁多|谁少|差多少|多多少|少多少"),
+}
+_EN = {
+    "trend": re.compile(r"\btrend|\bchanged?\b|\bover the (?:years|period)\b|\bfrom (?:19|20)\d{2} to\b|"
+                        r"\bbetween (?:19|20)\d{2} and\b|\byear[- ](?:on|by)[- ]year\b|\beach year\b", re.I),
+    "rank": re.compile(r"\b(?:most|least|highest|lowest|fewest|rank|ranking|top \d+)\b", re.I),
+    "total": re.compile(r"\b(?:total|sum|altogether|combined|in all)\b", re.I),
+    "list": re.compile(r"\blist\b|\ball (?:the )?figures\b|\bevery (?:report|government)\b|\beach (?:report|government)\b", re.I),
+    "compare": re.compile(r"\b(?:compare|compared|versus|vs\.?|more than|fewer than|less than|difference)\b", re.I),
+}
+# A total over many reports says so (所有, 各地区, across all); "一共受理了多少件" alone asks about one report.
+_MANY = re.compile(r"所有|全部|各(?:地区|区县|区|县|市|报告|年)|这些|\b(?:all|every|each|across)\b", re.I)
+_FEWEST = re.compile(r"最少|最低|\b(?:least|lowest|fewest)\b", re.I)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_RANGE = re.compile(r"((?:19|20)\d{2})年?\s*(?:到|至|—|-|~|to|and|through)\s*((?:19|20)\d{2})", re.I)
+# Words that say which table question is asked, or of whom — not which indicator: left out when matching one.
+_FRAMING_EN = frozenset(
+    "rank ranking ranked order government governments lowest highest most least fewest first last top total sum "
+    "compare compared comparison versus difference trend change changed year years over across all each every "
+    "report reports district county city region place area which".split()
+)
+_FRAMING_ZH = frozenset(
+    "地区 地方 政府 人民政府 排名 排行 排序 最多 最少 最高 最低 合计 总计 总数 比较 对比 相比 变化 趋势 走势 历年 逐年 "
+    "所有 全部 各 哪个 哪些".split()
+)
+_ORDER: tuple[Kind, ...] = ("trend", "rank", "compare", "total", "list")
+_MIN_SCORE = 0.5  # below this share of the question's words, no indicator is what was asked
+
+
+@dataclass(frozen=True)
+class TableQuestion:
+    kind: Kind
+    fewest_first: bool
+    years: tuple[int, ...]  # years the question names (a range is filled in); empty: any
+
+
+@dataclass
+class TableAnswer:
+    draft: Draft
+    figures: list[FigureRow]
+    years: set[int]  # years the answer names: dates, not figures
+    places: set[str]  # places the answer names (五台县): names, not figures
+
+
+def detect(plan: QueryPlan) -> TableQuestion | None:
+    """The kind of table question, if the question is one (cues only; the scope decides later)."""
+    cues = _ZH if plan.language == "zh" else _EN
+    kind = next((k for k in _ORDER if cues[k].search(plan.question)), None)
+    if kind is None:
+        return None
+    years = sorted({int(y) for y in _YEAR.findall(plan.question)})
+    span = _RANGE.search(plan.question)
+    if span:
+        low, high = sorted(int(y) for y in span.groups())
+        years = sorted(set(years) | set(range(low, high + 1)))
+    return TableQuestion(kind, bool(_FEWEST.search(plan.question)), tuple(years))
+
+
+class TableAnswerer:
+    def __init__(self, table: FigureTable) -> None:
+        self.table = table
+
+    def answer(self, plan: QueryPlan, filters: Filters | None = None) -> TableAnswer | None:
+        """The answer from the table, or None when the question is not one for the table."""
+        question = detect(plan)
+        if question is None:
+            return None
+        scope = self._scope(plan, question, filters or Filters())
+        places = {place_name(r) for r in scope}
+        years = {r.year for r in scope}
+        if len(scope) < 2 or (question.kind == "trend" and len(years) < 2):
+            return None  # one report: the passage answerers take it
+        named_many = len(plan.places) > 1 or len(question.years) > 1
+        if question.kind == "compare" and not named_many:
+            return None  # two things of one report (法律援助案件和法律帮助哪个多): the passage answerers' question
+        if question.kind == "total" and not (named_many or _MANY.search(plan.question)):
+            return None
+        rows = self.table.rows(report_ids=[r.report_id for r in scope])
+        chosen = _resolve(plan, rows)
+        if chosen is None:
+            return None
+        unit = dominant_unit(chosen)
+        first = _first_per_report([r for r in chosen if r.unit == unit])
+        if len(first) < 2 and question.kind != "list":
+            return None
+        lacking = [r for r in scope if r.report_id not in {f.report_id for f in first}]
+        figures = _ordered(question, first)
+        draft = _compose(plan.language, question, figures, lacking, len(places) > 1)
+        return TableAnswer(draft, figures, {r.year for r in scope if r.year}, places)
+
+    def _scope(self, plan: QueryPlan, question: TableQuestion, filters: Filters) -> list[ReportRecord]:
+        reports = self.table.reader.reports()
+        if plan.places:
+            # A place's own reports, not those of districts within it (大同市, not 大同市云冈区).
+            own = [r for r in reports if place_name(r) in plan.places]
+            named = set().union(*plan.places.values())
+            reports = own or [r for r in reports if r.report_id in named]
+        if question.years:
+            reports = [r for r in reports if r.year in question.years]
+        if filters.report_ids:
+            reports = [r for r in reports if r.report_id in filters.report_ids]
+        if filters.year:
+            reports = [r for r in reports if r.year == filters.year]
+        return reports
+
+
+def _resolve(plan: QueryPlan, rows: list[FigureRow]) -> list[FigureRow] | None:
+    """The rows of the indicator the question asks about: the one whose words cover most of the question."""
+    by_key: dict[str, list[FigureRow]] = {}
+    for row in rows:
+        by_key.setdefault(row.canonical, []).append(row)
+    asked = canonical_indicator(re.sub(r"[的“”\"']", "", plan.question))
+    plan = replace(plan, terms=[t for t in plan.terms if t.en not in _FRAMING_EN and t.zh not in _FRAMING_ZH])
+    percent = "percent" in plan.kinds
+
+    def score(key: str) -> tuple[float, int, int]:
+        group = by_key[key]
+        words = " ".join({key, *(r.indicator for r in group)})
+        covered = plan.coverage(words)
+        if plan.language == "zh":
+            # The longest run of the key the question holds: 化解矛盾纠纷 beats 矛盾纠纷 for 化解的矛盾纠纷;
+            # what the key says beyond the question counts a little against it.
+            shared = max(_common_run(asked, k) for k in {key, *(canonical_indicator(r.indicator) for r in group)})
+            covered += shared / 4 - 0.05 * (len(key) - shared) if shared >= 2 else 0.0
+        if plan.language == "en" and group[0].indicator_en:
+            named = set(english_words(group[0].indicator_en))
+            asked_en = {form for word in english_words(plan.question) for form in singular_forms(word)}
+            covered += 0.5 * len(named & asked_en) / len(named)
+        if percent != (dominant_unit(group) == "%"):
+            covered -= 0.5
+        return covered, len({r.report_id for r in group}), -len(key)
+
+    if not by_key:
+        return None
+    best = max(by_key, key=score)
+    return by_key[best] if score(best)[0] >= _MIN_SCORE else None
+
+
+def _common_run(a: str, b: str) -> int:
+    """Length of the longest substring ``a`` and ``b`` share."""
+    best = 0
+    for i in range(len(b)):
+        for j in range(i + best + 1, len(b) + 1):
+            if b[i:j] not in a:
+                break
+            best = j - i
+    return best
+
+
+def _first_per_report(rows: list[FigureRow]) -> list[FigureRow]:
+    seen: dict[str, FigureRow] = {}
+    for row in rows:
+        seen.setdefault(row.report_id, row)
+    return list(seen.values())
+
+
+def _ordered(question: TableQuestion, rows: list[FigureRow]) -> list[FigureRow]:
+    if question.kind in ("rank", "compare"):
+        return sorted(rows, key=lambda r: (r.value if question.fewest_first else -r.value, r.place))
+    return sorted(rows, key=lambda r: (r.place, r.year or 0))
+
+
+def _label(row: FigureRow, language: Language, with_place: bool, with_year: bool) -> str:
+    return _named(row.place, row.year, row.title, language, with_place, with_year)
+
+
+def _named(place: str, year: int | None, title: str, language: Language, with_place: bool, with_year: bool) -> str:
+    """云冈区 2025年; in English 云冈区 2025 (pinyin of place names is often wrong: 南乐 is not Nanyue)."""
+    when = (f"{year}年" if language == "zh" else str(year)) if with_year and year else ""
+    return " ".join(p for p in (place if with_place else "", when) if p) or title
+
+
+def _compose(
+    language: Language, question: TableQuestion, rows: list[FigureRow], lacking: list[ReportRecord], many_places: bool
+) -> Draft:
+    """The answer text: the indicator, one cited line per figure, the arithmetic, the reports lacking it."""
+    many_years = len({r.year for r in rows} | {r.year for r in lacking}) > 1
+    with_place = many_places or question.kind != "trend"
+    citations = [_citation(n, row) for n, row in enumerate(rows, 1)]
+    zh = language == "zh"
+    name = rows[0].canonical + (f"({rows[0].indicator_en})" if zh and rows[0].indicator_en else "")
+    if not zh:
+        name = f"{rows[0].indicator_en.capitalize()} ({rows[0].canonical})" if rows[0].indicator_en else rows[0].canonical
+    lines = [_heading(language, question, name, rows, with_place)]
+    for n, row in enumerate(rows, 1):
+        label = _label(row, language, with_place, many_years or question.kind == "trend")
+        lines.append(f"- {label}{':' if zh else ': '}{shown(row)} [{n}]")
+    lines += _arithmetic(language, question, rows, with_place, many_years)
+    if lacking:
+        names = "、".join(
+            _label_report(r, with_place or many_places, many_years or question.kind == "trend", language) for r in lacking
+        )
+        lines.append(f"\n没有这一数字的报告:{names}。" if zh else f"\nNo such figure in the reports of: {names}.")
+    if any(r.qualifier for r in rows):
+        lines.append("(含约数,按报告所写的数字计算)" if zh else "(Some figures are approximate; computed as written.)")
+    return Draft(answer="\n".join(lines), found=True, citations=citations)
+
+
+def _heading(language: Language, question: TableQuestion, name: str, rows: list[FigureRow], with_place: bool) -> str:
+    place = "" if with_place else _named(rows[0].place, None, "", language, True, False)
+    if language == "zh":
+        return {
+            "rank": f"{name},从{'少到多' if question.fewest_first else '多到少'}:",
+            "compare": f"{name}比较:",
+            "total": f"{name}合计:",
+            "trend": f"{place}{name}逐年变化:",
+            "list": f"{name},各报告的数字:",
+        }[question.kind]
+    return {
+        "rank": f"{name}, {'fewest' if question.fewest_first else 'most'} first:",
+        "compare": f"{name}, compared:",
+        "total": f"{name}, in total:",
+        "trend": f"{name}{' in ' + place if place else ''}, year by year:",
+        "list": f"{name}, report by report:",
+    }[question.kind]
+
+
+def _arithmetic(
+    language: Language, question: TableQuestion, rows: list[FigureRow], with_place: bool, many_years: bool
+) -> list[str]:
+    """Sums for totals and lists; for the rest the gap between the two figures that matter, and their ratio."""
+    zh, unit = language == "zh", rows[0].unit
+    if question.kind in ("total", "list"):
+        if len(rows) < 2:
+            return []
+        sum_ = f"{' + '.join(format_value(r.value) for r in rows)} = {format_value(sum(r.value for r in rows))}"
+        return [f"\n合计:{sum_}{unit}" if zh else f"\nTotal: {sum_} {unit}"]
+    trend = question.kind == "trend"
+    first, second = (rows[0], rows[-1]) if trend else (rows[0], rows[1])
+    a, b = (_label(r, language, with_place and not trend, many_years or trend) for r in (first, second))
+    high, low = sorted((first, second), key=lambda r: r.value, reverse=True)
+    gap = f"{format_value(high.value)} − {format_value(low.value)} = {format_value(high.value - low.value)}"
+    ratio = (f"{format_value(second.value)} ÷ {format_value(first.value)} = "
+             f"{format_value(round(second.value / first.value, 2))}") if first.value else ""
+    if trend:
+        rose = second.value >= first.value
+        if zh:
+            return [f"\n{a}到{b}{'增加' if rose else '减少'} {gap}{unit}" + (f",是{a}的 {ratio} 倍。" if ratio else "。")]
+        times = f" ({ratio} times)" if ratio else ""
+        return [f"\nFrom {a} to {b} it {'rose' if rose else 'fell'} by {gap} {unit}{times}."]
+    fewer = question.fewest_first
+    if zh:
+        return [f"\n{a}比{b}{'少' if fewer else '多'} {gap}{unit}。"]
+    return [f"\n{a}: {gap} {unit} {'fewer' if fewer else 'more'} than {b}."]
+
+
+def _label_report(report: ReportRecord, with_place: bool, with_year: bool, language: Language) -> str:
+    return _named(place_name(report), report.year, report.title, language, with_place, with_year)
+
+
+def _citation(n: int, row: FigureRow) -> Citation:
+    return Citation(
+        n=n, report_id=row.report_id, title=row.title, year=row.year, section=row.section, text=row.quote,
+        quote=row.quote, start=row.start, end=row.end,
+    )

@@ -1,0 +1,81 @@
+"""Compare, rank, total and trend questions are answered from the figures table, cited and with their arithmetic.
+
+The corpus (tests/assistant/conftest.py): the sample (云冈区 2025, 249 legal aid cases), 云冈区 2023 (187)
+and 南乐县 2025 (316).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import Assistant
+from assistant.types import Answer
+
+
+def ask(bot: Assistant, question: str) -> Answer:
+    answer = bot.ask(question)
+    assert answer.answerer == "table", answer.answer
+    assert answer.verified and answer.found
+    return answer
+
+
+def cited_values(answer: Answer) -> list[float]:
+    """The figures in the answer's order; each one's citation quotes the sentence it stands in."""
+    for n, row in enumerate(answer.figures, 1):
+        citation = answer.citations[n - 1]
+        assert f"[{n}]" in answer.answer
+        assert citation.quote == row.quote and (citation.start, citation.end) == (row.start, row.end)
+    return [row.value for row in answer.figures]
+
+
+@pytest.mark.parametrize("question", ["2025年哪个地区受理的法律援助案件最多?",
+                                      "Which government accepted the most legal aid cases in 2025?"])
+def test_rank_lists_the_reports_most_first_and_shows_the_gap(bot: Assistant, question: str) -> None:
+    answer = ask(bot, question)
+    assert cited_values(answer) == [316, 249]
+    assert [row.place for row in answer.figures] == ["南乐县", "云冈区"]
+    assert "316 − 249 = 67" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["云冈区2023年到2025年法律援助案件有什么变化?",
+                                      "How did legal aid cases in Yungang change from 2023 to 2025?"])
+def test_trend_follows_one_place_through_the_years(bot: Assistant, question: str) -> None:
+    answer = ask(bot, question)
+    assert cited_values(answer) == [187, 249]
+    assert [row.year for row in answer.figures] == [2023, 2025]
+    assert "249 − 187 = 62" in answer.answer and "249 ÷ 187 = 1.33" in answer.answer
+
+
+def test_compare_of_two_places_in_one_year(bot: Assistant) -> None:
+    answer = ask(bot, "比较云冈区和南乐县2025年受理的法律援助案件")
+    assert cited_values(answer) == [316, 249]
+    assert "南乐县比云冈区多 316 − 249 = 67件" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["所有报告的法律援助案件合计多少?",
+                                      "What is the total of legal aid cases across all reports?"])
+def test_total_sums_every_report_visibly(bot: Assistant, question: str) -> None:
+    answer = ask(bot, question)
+    assert sorted(cited_values(answer)) == [187, 249, 316]
+    assert "187 + 249 + 316 = 752" in answer.answer
+
+
+def test_reports_lacking_the_indicator_are_named(bot: Assistant) -> None:
+    answer = ask(bot, "哪个地区开展的执法检查最多?")
+    assert [row.place for row in answer.figures] == ["南乐县", "云冈区"]
+    assert "没有这一数字的报告:云冈区 2025年" in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "2025年云冈区受理了多少件法律援助案件?",  # one report
+    "法律援助案件和值班律师提供的法律帮助,哪个多?多多少?",  # two figures of one report
+    "How many legal aid cases did Yungang accept in 2025?",
+])
+def test_questions_about_one_report_are_left_to_the_passage_answerers(bot: Assistant, question: str) -> None:
+    assert bot.ask(question).answerer != "table"
+
+
+def test_the_answer_json_carries_the_figures(bot: Assistant) -> None:
+    data = ask(bot, "2025年哪个地区受理的法律援助案件最多?").model_dump(mode="json")
+    assert [f["value"] for f in data["figures"]] == [316, 249]
+    assert data["figures"][0]["canonical"] == "法律援助案件" and data["figures"][0]["indicator_en"] == "legal aid case"
