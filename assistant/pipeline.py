@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 from assistant.extractive import HEADER_SUFFIX, ExtractiveAnswerer, not_found
 from assistant.figure_table import FigureTable
 from assistant.glossary import Dictionary, Glossary
+from assistant.injection import without_instructions
 from assistant.places import PlaceIndex
 from assistant.query import QueryPlan, QueryPlanner
 from assistant.retrieve import Filters, HybridRetriever
@@ -115,7 +116,7 @@ class Assistant:
                 f"没有{wider}整体的报告,只有其下辖地区的报告 / No report covers {wider} as a whole, only "
                 "districts within it: ask about one of them."
             )
-        passages = self._with_headers(plan, retrieval.passages, retrieval.scope)
+        passages = without_instructions(self._with_headers(plan, retrieval.passages, retrieval.scope))
         retrieved = time.perf_counter()
 
         draft: Draft | None = None
