@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from assistant.figure_table import FigureTable, dominant_unit, format_value, place_name, shown
-from assistant.glossary import english_words, singular_forms
+from assistant.glossary import STOPWORDS, Term, english_words, singular_forms
 from assistant.query import QueryPlan
 from assistant.retrieve import Filters
 from assistant.types import Citation, Draft, FigureRow, Language
@@ -115,11 +115,14 @@ class TableAnswerer:
             return None
         unit = dominant_unit(chosen)
         first = _first_per_report([r for r in chosen if r.unit == unit])
+        # Reports that give it only in another unit (1.2亿元 beside 万元) are shown, cited, not compared.
+        other_units = [r for r in _first_per_report(chosen) if r.report_id not in {f.report_id for f in first}]
         if len(first) < 2 and question.kind != "list":
             return None
-        lacking = [r for r in scope if r.report_id not in {f.report_id for f in first}]
+        held = {f.report_id for f in first + other_units}
+        lacking = [r for r in scope if r.report_id not in held]
         figures = _ordered(question, first)
-        draft = _compose(plan.language, question, figures, lacking, len(places) > 1)
+        draft = _compose(plan.language, question, figures, other_units, lacking, len(places) > 1)
         return TableAnswer(draft, figures, {r.year for r in scope if r.year}, places)
 
     def _scope(self, plan: QueryPlan, question: TableQuestion, filters: Filters) -> list[ReportRecord]:
@@ -144,7 +147,7 @@ def _resolve(plan: QueryPlan, rows: list[FigureRow]) -> list[FigureRow] | None:
     for row in rows:
         by_key.setdefault(row.canonical, []).append(row)
     asked = canonical_indicator(re.sub(r"[的“”\"']", "", plan.question))
-    plan = replace(plan, terms=[t for t in plan.terms if t.en not in _FRAMING_EN and t.zh not in _FRAMING_ZH])
+    plan = replace(plan, terms=[t for t in plan.terms if not _framing(t)])
     percent = "percent" in plan.kinds
 
     def score(key: str) -> tuple[float, int, int]:
@@ -168,6 +171,12 @@ def _resolve(plan: QueryPlan, rows: list[FigureRow]) -> list[FigureRow] | None:
         return None
     best = max(by_key, key=score)
     return by_key[best] if score(best)[0] >= _MIN_SCORE else None
+
+
+def _framing(term: Term) -> bool:
+    """A term that only frames the question (排名, "over the years", "which government")."""
+    words = term.en.split()
+    return term.zh in _FRAMING_ZH or bool(words) and all(w in _FRAMING_EN or w in STOPWORDS for w in words)
 
 
 def _common_run(a: str, b: str) -> int:
@@ -205,28 +214,34 @@ def _named(place: str, year: int | None, title: str, language: Language, with_pl
 
 
 def _compose(
-    language: Language, question: TableQuestion, rows: list[FigureRow], lacking: list[ReportRecord], many_places: bool
+    language: Language, question: TableQuestion, rows: list[FigureRow], other_units: list[FigureRow],
+    lacking: list[ReportRecord], many_places: bool,
 ) -> Draft:
-    """The answer text: the indicator, one cited line per figure, the arithmetic, the reports lacking it."""
-    many_years = len({r.year for r in rows} | {r.year for r in lacking}) > 1
+    """The answer text: the indicator, one cited line per figure, the arithmetic, then figures in other units
+    and the reports lacking the indicator."""
+    many_years = len({r.year for r in rows + other_units} | {r.year for r in lacking}) > 1
     with_place = many_places or question.kind != "trend"
-    citations = [_citation(n, row) for n, row in enumerate(rows, 1)]
+    with_year = many_years or question.kind == "trend"
     zh = language == "zh"
     name = rows[0].canonical + (f"({rows[0].indicator_en})" if zh and rows[0].indicator_en else "")
     if not zh:
         name = f"{rows[0].indicator_en.capitalize()} ({rows[0].canonical})" if rows[0].indicator_en else rows[0].canonical
     lines = [_heading(language, question, name, rows, with_place)]
     for n, row in enumerate(rows, 1):
-        label = _label(row, language, with_place, many_years or question.kind == "trend")
-        lines.append(f"- {label}{':' if zh else ': '}{shown(row)} [{n}]")
+        lines.append(f"- {_label(row, language, with_place, with_year)}{':' if zh else ': '}{shown(row)} [{n}]")
     lines += _arithmetic(language, question, rows, with_place, many_years)
-    if lacking:
-        names = "、".join(
-            _label_report(r, with_place or many_places, many_years or question.kind == "trend", language) for r in lacking
+    if other_units:
+        listed = "、".join(
+            f"{_label(row, language, with_place, with_year)} {shown(row)} [{n}]"
+            for n, row in enumerate(other_units, len(rows) + 1)
         )
+        lines.append(f"\n单位不同,未计入:{listed}。" if zh else f"\nIn other units, left out of the comparison: {listed}.")
+    if lacking:
+        names = "、".join(_label_report(r, with_place, with_year, language) for r in lacking)
         lines.append(f"\n没有这一数字的报告:{names}。" if zh else f"\nNo such figure in the reports of: {names}.")
     if any(r.qualifier for r in rows):
         lines.append("(含约数,按报告所写的数字计算)" if zh else "(Some figures are approximate; computed as written.)")
+    citations = [_citation(n, row) for n, row in enumerate(rows + other_units, 1)]
     return Draft(answer="\n".join(lines), found=True, citations=citations)
 
 
@@ -260,22 +275,29 @@ def _arithmetic(
         sum_ = f"{' + '.join(format_value(r.value) for r in rows)} = {format_value(sum(r.value for r in rows))}"
         return [f"\n合计:{sum_}{unit}" if zh else f"\nTotal: {sum_} {unit}"]
     trend = question.kind == "trend"
+    percent = unit == "%"  # rates differ by percentage points; their ratio means nothing
+    if percent:
+        unit = "个百分点" if zh else "percentage points"
     first, second = (rows[0], rows[-1]) if trend else (rows[0], rows[1])
     a, b = (_label(r, language, with_place and not trend, many_years or trend) for r in (first, second))
     high, low = sorted((first, second), key=lambda r: r.value, reverse=True)
     gap = f"{format_value(high.value)} − {format_value(low.value)} = {format_value(high.value - low.value)}"
     ratio = (f"{format_value(second.value)} ÷ {format_value(first.value)} = "
-             f"{format_value(round(second.value / first.value, 2))}") if first.value else ""
+             f"{format_value(round(second.value / first.value, 2))}") if first.value and not percent else ""
     if trend:
         rose = second.value >= first.value
         if zh:
-            return [f"\n{a}到{b}{'增加' if rose else '减少'} {gap}{unit}" + (f",是{a}的 {ratio} 倍。" if ratio else "。")]
+            return [f"\n{a}到{b}{'增加' if rose else '减少'} {gap}{' ' if percent else ''}{unit}"
+                    + (f",是{a}的 {ratio} 倍。" if ratio else "。")]
         times = f" ({ratio} times)" if ratio else ""
         return [f"\nFrom {a} to {b} it {'rose' if rose else 'fell'} by {gap} {unit}{times}."]
     fewer = question.fewest_first
+    times = (f"{format_value(high.value)} ÷ {format_value(low.value)} = "
+             f"{format_value(round(high.value / low.value, 2))}") if low.value and not percent else ""
     if zh:
-        return [f"\n{a}比{b}{'少' if fewer else '多'} {gap}{unit}。"]
-    return [f"\n{a}: {gap} {unit} {'fewer' if fewer else 'more'} than {b}."]
+        return [f"\n{a}比{b}{'少' if fewer else '多'} {gap}{' ' if percent else ''}{unit}" + (f",{'后者' if fewer else '前者'}是"
+                f"{'前者' if fewer else '后者'}的 {times} 倍。" if times else "。")]
+    return [f"\n{a}: {gap} {unit} {'fewer' if fewer else 'more'} than {b}" + (f" ({times} times)." if times else ".")]
 
 
 def _label_report(report: ReportRecord, with_place: bool, with_year: bool, language: Language) -> str:

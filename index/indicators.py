@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from index.figures import Figure, find_figures, fold
 
 # Bump when extraction changes: catalogs built with an older version re-extract on open.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
 _CLAUSE_BREAK = re.compile(r"[,，:：]")
@@ -47,7 +47,9 @@ _SET_PHRASES = re.compile(r"两人执法|三项制度|两法衔接|一站式|一
 _QUOTED = re.compile(r"“[^”]*”")
 _KEPT_QUALIFIERS = ("约", "近", "超过", "超", "余", "多", "以上", "左右")
 _MAX_INDICATOR_CHARS = 20
-_VERB_ONLY = 3  # a head this short names an act, not what it counts (办结, 受理)
+# Acts that name no object of their own (已办结75件): they count what the figure before them counted.
+_BARE_ACT = re.compile(r"(?:办结|审结|结案|受理|办理|立案|化解|调解成功|成功调解|调解|废止|清理|修订|纠正|撤销|维持|采纳|整改|"
+                       r"完成|答复|办复|处理|查处|审核|审查|备案)")
 
 
 @dataclass(frozen=True)
@@ -116,12 +118,13 @@ def _sentence_figures(
             folded[figures[i - 1].end if after_previous else clause_start : figure.start], fallback=not tail
         )
         indicator = head + tail
-        if head and not tail and previous_core and len(head) <= _VERB_ONLY and figure.unit != "%" and not head.endswith("率"):
+        bare_act = bool(_BARE_ACT.fullmatch(head))
+        if bare_act and not tail and previous_core and figure.unit != "%":
             indicator = head + previous_core  # 已办结75件 → 办结 + 行政复议案件
         if not indicator:
             continue
         canonical = canonical_indicator(indicator)
-        if len(head) > _VERB_ONLY or tail:
+        if not bare_act or tail:
             previous_core = canonical
         qualifier = "".join(
             q for q in _KEPT_QUALIFIERS if q in figure.qualifier and not (q == "超" and "超过" in figure.qualifier)

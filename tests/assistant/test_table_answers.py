@@ -79,3 +79,35 @@ def test_the_answer_json_carries_the_figures(bot: Assistant) -> None:
     data = ask(bot, "2025年哪个地区受理的法律援助案件最多?").model_dump(mode="json")
     assert [f["value"] for f in data["figures"]] == [316, 249]
     assert data["figures"][0]["canonical"] == "法律援助案件" and data["figures"][0]["indicator_en"] == "legal aid case"
+
+
+@pytest.fixture(scope="module")
+def funding_bot(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Assistant:
+    """Four counties of 2025: two give their enforcement funding in 万元 (and a rate), one in 亿元, one not at all."""
+    from index import Indexer, IndexReader, Settings
+
+    root = tmp_path_factory.mktemp("funding")
+    figures = {"甲县": "全年投入综合行政执法经费288万元,法制审核率98%。", "乙县": "全年投入综合行政执法经费350万元,法制审核率96.5%。",
+               "丙县": "全年投入综合行政执法经费1.2亿元。", "丁县": "全年开展执法检查30次。"}
+    for i, (place, sentence) in enumerate(figures.items()):
+        (root / "reports").mkdir(exist_ok=True)
+        (root / "reports" / f"county-{i}.txt").write_text(
+            f"标题: {place}2025年法治政府建设年度报告\n发布日期: 2026-02-01\n来源: {place}人民政府\n\n"
+            f"一、主要举措和成效\n(一)行政执法严格规范公正文明\n1.加强执法保障。{sentence}\n", encoding="utf-8")
+    settings = Settings(home=root / "home", reports_dir=root / "reports")
+    assert Indexer(settings, embeddings=embeddings).run().ok
+    return Assistant(settings, reader=IndexReader(settings, embeddings=embeddings))
+
+
+def test_figures_in_another_unit_are_cited_apart_and_missing_ones_named(funding_bot: Assistant) -> None:
+    answer = ask(funding_bot, "2025年哪个地区投入的综合行政执法经费最多?")
+    assert cited_values(answer) == [350, 288]
+    assert "350 − 288 = 62万元" in answer.answer
+    assert "单位不同,未计入:丙县 1.2亿元 [3]" in answer.answer and answer.citations[2].quote.endswith("1.2亿元。")
+    assert "没有这一数字的报告:丁县" in answer.answer
+
+
+def test_rates_differ_by_percentage_points_not_by_ratio(funding_bot: Assistant) -> None:
+    answer = ask(funding_bot, "2025年哪个地区法制审核率最高?")
+    assert cited_values(answer) == [98, 96.5]
+    assert "甲县比乙县多 98 − 96.5 = 1.5 个百分点。" in answer.answer and "÷" not in answer.answer
