@@ -40,7 +40,8 @@ def _readings(stem: str) -> set[str]:
     from pypinyin import Style, pinyin
 
     in_context = "".join(p[0] for p in pinyin(stem, style=Style.NORMAL, errors="ignore"))
-    per_character = [pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")[0] for ch in stem]
+    # A character without a reading (a digit, a Latin letter: 县5, A区) adds nothing rather than failing.
+    per_character = [r[0] for r in (pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore") for ch in stem) if r]
     combos = itertools.islice(itertools.product(*per_character), 64)
     return {in_context.lower()} | {"".join(parts).lower() for parts in combos if parts}
 
