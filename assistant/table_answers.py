@@ -6,7 +6,9 @@ passages cannot see them all, the table can. An answer cites every figure it
 uses to its sentence, shows its arithmetic (``316 − 249 = 67``,
 ``249 + 316 = 565``) so the verifier can check it, and names the reports in
 scope that lack the indicator. Questions about one report are left to the
-passage answerers.
+passage answerers. A list question ("列出所有法律援助相关的数字") gets every
+indicator on its topic, grouped; a rank or compare question that only one report
+in scope can answer says so instead of ranking one figure.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ _ZH = {
     "trend": re.compile(r"变化|趋势|逐年|历年|走势|增减|这几年|近几年|(?:19|20)\d{2}年?(?:到|至|—|-|~)(?:19|20)\d{2}"),
     "rank": re.compile(r"最多|最少|最高|最低|排名|排行|排序|前[0-9一二三四五六七八九十]+|哪个(?:地区|区|县|市|政府|地方)"),
     "total": re.compile(r"合计|总计|总共|一共|加起来|总和|共计|总数"),
-    "list": re.compile(r"列出|列举|所有.{0,8}(?:数字|数据)|全部.{0,8}(?:数字|数据)|各(?:地区|区县|报告)"),
+    "list": re.compile(r"列出|列举|导出|所有.{0,8}(?:数字|数据)|全部.{0,8}(?:数字|数据)|各(?:地区|区县|报告)"),
     "compare": re.compile(r"比较|相比|对比|哪个多|哪个少|谁多|谁少|差多少|多多少|少多少"),
 }
 _EN = {
@@ -39,7 +41,8 @@ _EN = {
                         r"\bbetween (?:19|20)\d{2} and\b|\byear[- ](?:on|by)[- ]year\b|\beach year\b", re.I),
     "rank": re.compile(r"\b(?:most|least|highest|lowest|fewest|rank|ranking|top \d+)\b", re.I),
     "total": re.compile(r"\b(?:total|sum|altogether|combined|in all)\b", re.I),
-    "list": re.compile(r"\blist\b|\ball (?:the )?figures\b|\bevery (?:report|government)\b|\beach (?:report|government)\b", re.I),
+    "list": re.compile(r"\blist\b|\bexport\b|\ball (?:the )?(?:[\w-]+ )?figures\b|\bevery (?:report|government)\b|"
+                       r"\beach (?:report|government)\b", re.I),
     "compare": re.compile(r"\b(?:compare|compared|versus|vs\.?|more than|fewer than|less than|difference)\b", re.I),
 }
 # A total over many reports says so (所有, 各地区, across all); "一共受理了多少件" alone asks about one report.
@@ -51,14 +54,20 @@ _RANGE = re.compile(r"((?:19|20)\d{2})年?\s*(?:到|至|—|-|~|to|and|through)\
 _FRAMING_EN = frozenset(
     "rank ranking ranked order government governments lowest highest most least fewest first last top total sum "
     "compare compared comparison versus difference trend change changed year years over across all each every "
-    "report reports district county city region place area which".split()
+    "report reports district county city region place area which list export figure figures number numbers "
+    "related them".split()
 )
 _FRAMING_ZH = frozenset(
     "地区 地方 政府 人民政府 排名 排行 排序 最多 最少 最高 最低 合计 总计 总数 比较 对比 相比 变化 趋势 走势 历年 逐年 "
-    "所有 全部 各 哪个 哪些".split()
+    "所有 全部 各 哪个 哪些 列出 列举 导出 数字 数据 相关".split()
 )
 _ORDER: tuple[Kind, ...] = ("trend", "rank", "compare", "total", "list")
 _MIN_SCORE = 0.5  # below this share of the question's words, no indicator is what was asked
+_LIST_CAP = 12  # figures a list answer shows; the rest are in the Figures tab and the CLI
+_PER_INDICATOR = 6  # so that a widely reported indicator leaves room for the topic's others
+_NAMES_CAP = 8  # reports a list answer names as lacking the topic
+# A numbered item that opens its sentence (4.持续开展法律援助工作,…): a heading written inline.
+_INLINE_HEADING = re.compile(r"^\s*[0-9０-９]+[.．、]\s*([^,，:：。;；]{2,24})[,，:：]")
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,8 @@ class TableAnswerer:
         if len(scope) < 2 or (question.kind == "trend" and len(years) < 2):
             return None  # one report: the passage answerers take it
         named_many = len(plan.places) > 1 or len(question.years) > 1
+        if question.kind == "list":
+            return self._list(plan, scope)
         if question.kind == "compare" and not named_many:
             return None  # two things of one report (法律援助案件和法律帮助哪个多): the passage answerers' question
         if question.kind == "total" and not (named_many or _MANY.search(plan.question)):
@@ -117,13 +128,33 @@ class TableAnswerer:
         first = _first_per_report([r for r in chosen if r.unit == unit])
         # Reports that give it only in another unit (1.2亿元 beside 万元) are shown, cited, not compared.
         other_units = [r for r in _first_per_report(chosen) if r.report_id not in {f.report_id for f in first}]
-        if len(first) < 2 and question.kind != "list":
-            return None
         held = {f.report_id for f in first + other_units}
         lacking = [r for r in scope if r.report_id not in held]
+        if len(held) == 1 and question.kind in ("rank", "compare"):
+            only = (first + other_units)[0]
+            draft = _only_one(plan.language, only, lacking, len(places) > 1, len(years) > 1)
+            return TableAnswer(draft, [only], {r.year for r in scope if r.year}, places)
+        if len(first) < 2:
+            return None
         figures = _ordered(question, first)
         draft = _compose(plan.language, question, figures, other_units, lacking, len(places) > 1)
         return TableAnswer(draft, figures, {r.year for r in scope if r.year}, places)
+
+    def _list(self, plan: QueryPlan, scope: list[ReportRecord]) -> TableAnswer | None:
+        """Every figure on the question's topic in the reports in scope, grouped by indicator."""
+        topic = _topic(plan)
+        if topic is None:
+            return None
+        rows = [r for r in self.table.rows(report_ids=[r.report_id for r in scope]) if _on_topic(r, topic.zh)]
+        if not rows:
+            return None
+        places = {place_name(r) for r in scope}
+        shown_rows = [row for group in _grouped(rows, topic.zh) for row in group[:_PER_INDICATOR]][:_LIST_CAP]
+        lacking = sorted((r for r in scope if r.report_id not in {row.report_id for row in rows}),
+                         key=lambda r: (place_name(r), r.year or 0))
+        draft = _compose_list(plan.language, topic, shown_rows, len(rows) > len(shown_rows), lacking,
+                              len(places) > 1, len({r.year for r in scope}) > 1)
+        return TableAnswer(draft, shown_rows, {r.year for r in scope if r.year}, places)
 
     def _scope(self, plan: QueryPlan, question: TableQuestion, filters: Filters) -> list[ReportRecord]:
         reports = self.table.reader.reports()
@@ -171,6 +202,36 @@ def _resolve(plan: QueryPlan, rows: list[FigureRow]) -> list[FigureRow] | None:
         return None
     best = max(by_key, key=score)
     return by_key[best] if score(best)[0] >= _MIN_SCORE else None
+
+
+def _topic(plan: QueryPlan) -> Term | None:
+    """What a list question is about (法律援助 in 列出所有法律援助相关的数字): its strongest non-framing term."""
+    terms = [t for t in plan.terms if t.source != "scope" and not _framing(t)]
+    return max(terms, key=lambda t: (t.weight, len(t.zh)), default=None)
+
+
+def _on_topic(row: FigureRow, topic: str) -> bool:
+    """Whether a figure is on ``topic``: its indicator's own words name it (受理法律援助案件), or the heading
+    it stands directly under does — the innermost section, or a numbered item opening its sentence
+    (4.持续开展法律援助工作,…值班律师提供法律帮助199件).
+
+    Outer sections are not enough: 积极有效化解社会矛盾纠纷 holds legal aid, mediation and petitions alike.
+    Nor is sharing a sentence: one sentence often lists figures of several kinds.
+    """
+    if topic in row.indicator or topic in row.canonical:
+        return True
+    inline = _INLINE_HEADING.match(row.quote)
+    return topic in row.section.rsplit("›", 1)[-1] or bool(inline and topic in inline.group(1))
+
+
+def _grouped(rows: list[FigureRow], topic: str) -> list[list[FigureRow]]:
+    """Rows by indicator: those named by the topic first, then the most widely reported, each by place and year."""
+    groups: dict[str, dict[str, FigureRow]] = {}
+    for row in rows:
+        groups.setdefault(row.canonical, {}).setdefault(row.figure_id, row)
+    ordered = sorted(groups.items(), key=lambda kv: (
+        topic not in kv[0], -len({r.report_id for r in kv[1].values()}), kv[0]))
+    return [sorted(g.values(), key=lambda r: (r.place, r.year or 0, r.start)) for _, g in ordered]
 
 
 def _framing(term: Term) -> bool:
@@ -223,9 +284,7 @@ def _compose(
     with_place = many_places or question.kind != "trend"
     with_year = many_years or question.kind == "trend"
     zh = language == "zh"
-    name = rows[0].canonical + (f"({rows[0].indicator_en})" if zh and rows[0].indicator_en else "")
-    if not zh:
-        name = f"{rows[0].indicator_en.capitalize()} ({rows[0].canonical})" if rows[0].indicator_en else rows[0].canonical
+    name = _indicator_name(rows[0], language)
     lines = [_heading(language, question, name, rows, with_place)]
     for n, row in enumerate(rows, 1):
         lines.append(f"- {_label(row, language, with_place, with_year)}{':' if zh else ': '}{shown(row)} [{n}]")
@@ -243,6 +302,60 @@ def _compose(
         lines.append("(含约数,按报告所写的数字计算)" if zh else "(Some figures are approximate; computed as written.)")
     citations = [_citation(n, row) for n, row in enumerate(rows + other_units, 1)]
     return Draft(answer="\n".join(lines), found=True, citations=citations)
+
+
+def _compose_list(
+    language: Language, topic: Term, rows: list[FigureRow], more: bool, lacking: list[ReportRecord],
+    many_places: bool, many_years: bool,
+) -> Draft:
+    """One lead per indicator (in English from the glossary name, the Chinese key beside it), a cited line per
+    figure, then where to find the rest (``more``: some are not shown) and the reports with none on the topic.
+
+    Past the cap the rest are pointed to, not counted: the verifier holds every number in an answer to a
+    cited sentence, and a count of unshown rows stands in none.
+    """
+    zh = language == "zh"
+    subject = topic.zh if zh or not topic.en else f"{topic.en} ({topic.zh})"
+    lines = [f"{subject}相关的数字,按指标列出:" if zh else f"Figures on {subject}, by indicator:"]
+    for n, row in enumerate(rows, 1):
+        if n == 1 or row.canonical != rows[n - 2].canonical:
+            lines.append(_indicator_name(row, language) + ":")
+        label = _label(row, language, many_places, many_years)
+        lines.append(f"- {label}{':' if zh else ': '}{shown(row)} [{n}]")
+    command = f"`reportchat figures --indicator {topic.zh} --xlsx figures.xlsx`"
+    if zh:
+        lines.append(f"\n{'此处未全部列出。' if more else ''}按指标筛选见「数字」页,或导出:{command}")
+    else:
+        lines.append(f"\n{'Not all are shown here. ' if more else ''}Filter by indicator in the Figures tab, "
+                     f"or export them: {command}")
+    if lacking:
+        names = "、".join(_label_report(r, many_places, many_years, language) for r in lacking[:_NAMES_CAP])
+        others = ("等" if zh else " and others") if len(lacking) > _NAMES_CAP else ""
+        lines.append(f"没有相关数字的报告:{names}{others}。" if zh else f"No figures on it in the reports of: {names}{others}.")
+    return Draft(answer="\n".join(lines), found=True, citations=[_citation(n, r) for n, r in enumerate(rows, 1)])
+
+
+def _only_one(
+    language: Language, row: FigureRow, lacking: list[ReportRecord], many_places: bool, many_years: bool
+) -> Draft:
+    """A rank or compare with one figure to weigh: which report has it, the figure, and which reports don't."""
+    zh = language == "zh"
+    who = _label(row, language, True, many_years)
+    names = "、".join(_label_report(r, True, many_years, language) for r in lacking)
+    if zh:
+        lines = [f"只有{who}的报告有这项数字,无从比较:", f"{_indicator_name(row, language)}:{shown(row)} [1]",
+                 f"\n没有这一数字的报告:{names}。"]
+    else:
+        lines = [f"Only {who}'s report gives this figure, so there is nothing to compare it with:",
+                 f"{_indicator_name(row, language)}: {shown(row)} [1]", f"\nNo such figure in the reports of: {names}."]
+    return Draft(answer="\n".join(lines), found=True, citations=[_citation(1, row)])
+
+
+def _indicator_name(row: FigureRow, language: Language) -> str:
+    """法律援助案件(legal aid case); in English, Legal aid case (法律援助案件)."""
+    if language == "zh":
+        return row.canonical + (f"({row.indicator_en})" if row.indicator_en else "")
+    return f"{row.indicator_en.capitalize()} ({row.canonical})" if row.indicator_en else row.canonical
 
 
 def _heading(language: Language, question: TableQuestion, name: str, rows: list[FigureRow], with_place: bool) -> str:

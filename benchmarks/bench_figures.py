@@ -11,7 +11,12 @@ real, and then:
   years) question the ground truth answers, asked in Chinese and in English
   through ``Assistant.ask``; an answer is correct when it comes from the table,
   is verified, lists exactly the true figures in the right order, and shows the
-  true difference or sum.
+  true difference or sum;
+- list ("列出南乐县所有法律援助相关的数字", per government over the years): correct
+  when every true figure of the topic's indicator is among the cited rows, in year
+  order, and the answer points to the export;
+- only (a compare of two governments in a year where one lacks the indicator):
+  correct when the one figure is given, cited, and said to be the only one.
 
 ``python benchmarks/bench_figures.py [--work DIR] [--governments 20]``
 """
@@ -50,6 +55,9 @@ INDICATORS = {
     "开展的应急演练": ("开展的应急演练", "emergency drills"),
     "综合行政执法经费": ("综合行政执法经费", "comprehensive law enforcement funding"),
 }
+# Planted indicator → the topic a list question names (Chinese, English).
+LIST_TOPICS = {"受理的法律援助案件": ("法律援助", "legal aid")}
+KINDS = ("rank", "compare", "total", "trend", "list", "only")
 
 
 @dataclass(frozen=True)
@@ -92,10 +100,10 @@ def main(argv: list[str] | None = None) -> None:
             misses.append((question, answer))
     elapsed = time.perf_counter() - started
     print(f"\n{len(questions)} questions, {elapsed / len(questions) * 1000:.0f} ms each")
-    print(f"{'':8}" + "".join(f"{k:>10}" for k in ("rank", "compare", "total", "trend", "all")))
+    print(f"{'':8}" + "".join(f"{k:>10}" for k in (*KINDS, "all")))
     for language in ("zh", "en"):
         cells = []
-        for kind in ("rank", "compare", "total", "trend"):
+        for kind in KINDS:
             got = results[(language, kind)]
             cells.append(f"{sum(got) / len(got):>10.3f}" if got else f"{'—':>10}")
         every = [ok for (lang, _), oks in results.items() if lang == language for ok in oks]
@@ -160,6 +168,7 @@ def build_questions(reports: list[GeneratedReport]) -> list[Question]:
                     Question("total", "en", f"What is the total of {en} across all governments in {year}?",
                              in_order, total),
                 ]
+            questions += _only_questions(indicator, year, cells, short)
             for (a, va), (b, vb) in itertools.islice(itertools.combinations(in_year, 2), 2):
                 if va[1] == vb[1]:
                     continue
@@ -174,6 +183,13 @@ def build_questions(reports: list[GeneratedReport]) -> list[Question]:
                 ]
         for place in sorted({p for p, _ in cells}):
             series = [cells[(place, y)] for y in YEARS if (place, y) in cells]
+            if indicator in LIST_TOPICS and len(series) >= 2:
+                topic_zh, topic_en = LIST_TOPICS[indicator]
+                shown = f"reportchat figures --indicator {topic_zh}"
+                questions += [
+                    Question("list", "zh", f"列出{short[place]}所有{topic_zh}相关的数字", series, shown),
+                    Question("list", "en", f"List all the {topic_en} figures of {_pinyin(place)}.", series, shown),
+                ]
             if len(series) >= 2:
                 gap = _gap(series[-1][1], series[0][1])
                 questions += [
@@ -187,9 +203,28 @@ def build_questions(reports: list[GeneratedReport]) -> list[Question]:
     return questions
 
 
+def _only_questions(
+    indicator: str, year: int, cells: dict[tuple[str, int], tuple[str, float]], short: dict[str, str]
+) -> list[Question]:
+    """A compare of the first government that has the indicator in ``year`` with the first that lacks it."""
+    having = sorted(p for (p, y) in cells if y == year)
+    lacking = sorted(p for p in short if (p, year) not in cells)
+    if not having or not lacking:
+        return []
+    (a, b), (zh, en) = (having[0], lacking[0]), INDICATORS[indicator]
+    expected = [cells[(a, year)]]
+    return [
+        Question("only", "zh", f"比较{short[a]}和{short[b]}{year}年{zh}", expected, f"只有{short[a]}的报告有这项数字"),
+        Question("only", "en", f"Compare the {en} of {_pinyin(a)} and {_pinyin(b)} in {year}.", expected,
+                 f"Only {short[a]}'s report gives this figure"),
+    ]
+
+
 def correct(question: Question, answer: Answer, ids: dict[str, str]) -> bool:
     got = [(row.report_id, row.value) for row in answer.figures]
     want = [(ids[path], value) for path, value in question.expected]
+    if question.kind == "list":  # the topic's other indicators may be listed too; the true figures must be
+        got = [g for g in got if g in want]
     return answer.answerer == "table" and answer.verified and got == want and question.shown in answer.answer
 
 

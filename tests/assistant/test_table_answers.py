@@ -66,6 +66,45 @@ def test_reports_lacking_the_indicator_are_named(bot: Assistant) -> None:
     assert "没有这一数字的报告:云冈区 2025年" in answer.answer
 
 
+@pytest.mark.parametrize("question", ["列出所有法律援助相关的数字", "List all the legal-aid figures"])
+def test_a_list_gives_every_figure_on_the_topic_grouped_by_indicator(bot: Assistant, question: str) -> None:
+    answer = ask(bot, question)
+    cited_values(answer)
+    by_indicator = {(row.canonical, row.place, row.year): row.value for row in answer.figures}
+    # Named by its words: the legal aid cases everywhere, and the sample's criminal-trial legal aid cases.
+    assert by_indicator[("法律援助案件", "南乐县", 2025)] == 316 and by_indicator[("法律援助案件", "云冈区", 2023)] == 187
+    assert by_indicator[("刑事审判阶段法律援助受理普通程序案件", "云冈区", 2025)] == 147
+    # Tied by the heading it stands under (1.持续开展法律援助工作); 执法检查 stands under none such.
+    assert by_indicator[("值班律师提供法律帮助", "南乐县", 2025)] == 158
+    assert not any("执法检查" in row.canonical for row in answer.figures)
+    assert [row.canonical for row in answer.figures[:3]] == ["法律援助案件"] * 3  # grouped, the topic's own first
+    lead = "值班律师提供法律帮助(duty lawyer legal help):" if question.startswith("列") else \
+        "Duty lawyer legal help (值班律师提供法律帮助):"
+    assert lead in answer.answer
+    assert "reportchat figures --indicator 法律援助" in answer.answer
+
+
+def test_a_long_list_is_capped_and_points_to_the_rest(bot: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("assistant.table_answers._LIST_CAP", 4)
+    for question, more in (("列出所有法律援助相关的数字", "此处未全部列出。"),
+                           ("Export all the legal-aid figures", "Not all are shown here.")):
+        answer = ask(bot, question)
+        assert len(answer.figures) == len(answer.citations) == 4 and more in answer.answer
+
+
+@pytest.mark.parametrize("question", ["2025年哪个地区开展的执法检查最多?", "比较云冈区和南乐县2025年开展的执法检查",
+                                      "Which government carried out the most law enforcement inspections in 2025?"])
+def test_a_rank_or_compare_only_one_report_can_answer_says_so(bot: Assistant, question: str) -> None:
+    answer = ask(bot, question)
+    assert [(row.place, row.value) for row in answer.figures] == [("南乐县", 318)]
+    cited_values(answer)
+    if not question.isascii():
+        assert answer.answer.startswith("只有南乐县的报告有这项数字") and "没有这一数字的报告:云冈区。" in answer.answer
+    else:
+        assert answer.answer.startswith("Only 南乐县's report gives this figure")
+        assert "No such figure in the reports of: 云冈区." in answer.answer
+
+
 @pytest.mark.parametrize("question", [
     "2025年云冈区受理了多少件法律援助案件?",  # one report
     "法律援助案件和值班律师提供的法律帮助,哪个多?多多少?",  # two figures of one report
