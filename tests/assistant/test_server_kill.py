@@ -14,6 +14,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -29,13 +30,24 @@ pytestmark = pytest.mark.slow
 QUESTION = "云冈区2025年受理了多少件法律援助案件?"
 
 
-def serve(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+@pytest.fixture
+def started() -> Iterator[list[subprocess.Popen[bytes]]]:
+    """The servers a test starts; any still running when it ends (a failed assertion) is killed."""
+    processes: list[subprocess.Popen[bytes]] = []
+    yield processes
+    for process in processes:
+        if process.poll() is None:
+            kill(process)
+
+
+def serve(settings: Settings, port: int, started: list[subprocess.Popen[bytes]]) -> subprocess.Popen[bytes]:
     """`reportchat serve` on the data home, once /healthz says the index answers; its log beside the home."""
     with (settings.home.parent / "server.log").open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "assistant.cli", "serve", "--home", str(settings.home), "--port", str(port)],
             env=os.environ | {"REPORTCHAT_REPORTS_DIR": str(settings.reports_dir)}, stdout=log, stderr=log,
         )
+    started.append(process)
     wait_for(lambda: _healthy(port) or process.poll() is not None, 300, "the server answering")
     assert process.poll() is None, "the server exited"
     return process
@@ -65,13 +77,13 @@ def answers(port: int, question: str = QUESTION) -> str:
 
 
 def test_a_server_killed_during_an_upload_and_during_a_job_restarts_on_its_index_and_completes_it(
-    tmp_path: Path, embeddings
+    tmp_path: Path, embeddings, started: list[subprocess.Popen[bytes]]
 ) -> None:
     settings = Settings(home=tmp_path / "home", reports_dir=tmp_path / "reports")
     settings.reports_dir.mkdir()
     shutil.copy(SAMPLE_REPORT, settings.reports_dir / SAMPLE_REPORT.name)
     port = free_port()
-    server = serve(settings, port)  # the first start indexes the folder: the previous index
+    server = serve(settings, port, started)  # the first start indexes the folder: the previous index
 
     # Killed while an upload's body is still arriving.
     with socket.create_connection(("127.0.0.1", port)) as upload:
@@ -80,7 +92,7 @@ def test_a_server_killed_during_an_upload_and_during_a_job_restarts_on_its_index
                        b"Content-Length: 100000\r\n\r\n" + body + "标题: 某县".encode() * 100)
         kill(server)
     assert sorted(p.name for p in settings.reports_dir.iterdir()) == [SAMPLE_REPORT.name]
-    server = serve(settings, port)
+    server = serve(settings, port, started)
     assert "249" in answers(port)
 
     # Killed while the re-indexing job of an upload commits report after report.
@@ -92,7 +104,7 @@ def test_a_server_killed_during_an_upload_and_during_a_job_restarts_on_its_index
     kill(server)
     assert SAMPLE_REPORT.stem in committed(settings.home)
 
-    server = serve(settings, port)
+    server = serve(settings, port, started)
     assert "249" in answers(port)
     job = httpx.post(f"http://127.0.0.1:{port}/api/reindex", timeout=60).json()["job"]["id"]
     wait_for(lambda: httpx.get(f"http://127.0.0.1:{port}/api/jobs/{job}").json()["state"] in ("done", "failed"),
