@@ -113,13 +113,14 @@ def _scope(plan: QueryPlan, reports: dict[str, ReportRecord], filters: Filters) 
     notes: list[str] = []
     scope = set(filters.report_ids) if filters.report_ids else None
     if filters.year is not None:
-        scope = {r for r in (scope or reports) if reports[r].year == filters.year}
+        scope = {r for r in (scope or reports) if r in reports and reports[r].year == filters.year}
     named = plan.report_ids
     if named is not None:
         scope = named if scope is None else scope & named
     if plan.year is not None:
         pool = scope if scope is not None else set(reports)
-        same_year = {r for r in pool if reports[r].year == plan.year}
+        # Ids named a moment ago may be gone now (a report removed in between), or were never indexed.
+        same_year = {r for r in pool if r in reports and reports[r].year == plan.year}
         if not same_year:
             where = "、".join(plan.places) or ("the selected reports" if scope is not None else "any report")
             notes.append(f"没有 {plan.year} 年的报告({where})/ No {plan.year} report is indexed for {where}.")

@@ -82,3 +82,9 @@ def test_questions_in_other_languages_get_an_answer_or_an_honest_decline(client:
     assert answer["answer"].strip()
     assert answer["citations"] if answer["found"] else not answer["citations"]
     assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_filters_naming_a_report_that_is_not_indexed_get_an_answer_not_a_500(client: httpx.Client) -> None:
+    reply = client.post("/api/ask", json={"question": "云冈区2025年受理了多少件法律援助案件?",
+                                          "report_ids": ["no-such-report"], "year": 2025})
+    assert reply.status_code == 200 and not reply.json()["found"]
