@@ -65,7 +65,7 @@ class HybridRetriever:
             for rank, (chunk_id, _) in enumerate(ranking):
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (_RRF_K + rank)
         candidates = sorted(fused, key=fused.__getitem__, reverse=True)[:_CANDIDATES]
-        chunks = self.reader.chunks(candidates)
+        chunks = [c for c in self.reader.chunks(candidates) if c.report_id in reports]  # committed since: next time
         top = max(fused.values(), default=1.0)
         scored = [(self._score(plan, chunk, fused[chunk.chunk_id] / top), chunk) for chunk in chunks]
         scored.sort(key=lambda pair: pair[0], reverse=True)
