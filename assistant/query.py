@@ -168,8 +168,9 @@ class QueryPlanner:
         year = int(year_match.group(1)) if year_match else None
         if language == "zh":
             named = places.in_chinese(question)
-            terms = self._chinese_terms(question, named)
-            listed = _listed_zh(_question_words(question, named))
+            question_words = _question_words(question, named)
+            terms = self._chinese_terms(question_words)
+            listed = _listed_zh(question_words)
             kinds, units = _kinds(question, _ZH_KIND), set(_ZH_UNIT_ASKED.findall(question))
             if units:
                 kinds.add("count")
@@ -182,7 +183,7 @@ class QueryPlanner:
             terms = self._english_terms(words)
             listed = _listed_en(words, terms)
             if translated:
-                terms += self._chinese_terms(translated, named, weight=0.8)
+                terms += self._chinese_terms(_question_words(translated, named), weight=0.8)
             kinds = _kinds(question.lower(), _EN_KIND)
             if _EN_CHANGE.search(question) and kinds <= {"count"}:
                 kinds = {"any"}  # "how much did it drop": by a count or a percentage
@@ -223,7 +224,7 @@ class QueryPlanner:
         sides = []
         for part in parts[:2]:
             terms = (
-                self._chinese_terms(_COMPARE.sub(" ", part), {}) if language == "zh"
+                self._chinese_terms(_question_words(_COMPARE.sub(" ", part), {})) if language == "zh"
                 else self._english_terms(english_words(_COMPARE.sub(" ", part)))
             )
             if not terms:
@@ -244,11 +245,10 @@ class QueryPlanner:
             ]
         return terms
 
-    def _chinese_terms(self, question: str, named: dict[str, set[str]], weight: float = 1.0) -> list[Term]:
-        """The content words of a Chinese question (jieba, precise mode): each one concept."""
+    def _chinese_terms(self, words: list[str], weight: float = 1.0) -> list[Term]:
+        """The content words of a Chinese question (cut by ``_question_words``): each one concept."""
         import jieba
 
-        words = _question_words(question, named)
         focus = _focus_zh(words)
         terms = []
         for i, word in enumerate(words):
