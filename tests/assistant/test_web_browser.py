@@ -20,6 +20,7 @@ from fastapi import FastAPI
 
 from assistant.service import ReportService
 from index import Settings
+from tests.assistant.browser import open_page, require_chromium
 from tests.assistant.server_fixture import free_port, wait_for
 from tests.conftest import SAMPLE_REPORT
 
@@ -28,11 +29,6 @@ pytestmark = [
     pytest.mark.filterwarnings(r"ignore:::gradio\.queueing"),  # Gradio's own pandas 3 deprecations
 ]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 ANSWER_TIMEOUT_MS = 60_000  # the first question also loads the lexical index and the dictionaries
 INDEX_TIMEOUT_MS = 120_000
 # Read at import: the fixtures below clear REPORTCHAT_* variables before any test runs.
@@ -56,8 +52,7 @@ def screenshot_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The sample report indexed, build_ui mounted at / of a FastAPI app, uvicorn on loopback in a thread."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"needs Debian's chromium at {CHROMIUM}: apt-get install chromium fonts-wqy-microhei")
+    require_chromium()
     with pytest.MonkeyPatch.context() as env:
         for name in list(os.environ):
             if name.startswith(("REPORTCHAT_", "CHROMA_")):
@@ -91,20 +86,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def page(base_url: str) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        # launch() gives every run a fresh temporary user-data-dir of its own.
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS, timeout=60_000
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1360, "height": 960}, locale="zh-CN")
-            page.set_default_timeout(30_000)
-            # Gradio keeps a stream open, so "networkidle" never comes.
-            page.goto(base_url, wait_until="load", timeout=60_000)
-            yield page
-        finally:
-            browser.close()
+    with open_page(base_url) as page:
+        yield page
 
 
 def ask(page: Any, question: str) -> None:

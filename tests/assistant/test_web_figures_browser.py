@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from index import Settings
+from tests.assistant.browser import open_page, require_chromium
 from tests.assistant.server_fixture import running_server
-from tests.assistant.test_web_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import SAMPLE_REPORT
 from tests.reports import write_report
 
@@ -23,8 +23,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"needs Debian's chromium at {CHROMIUM}: apt-get install chromium fonts-wqy-microhei")
+    require_chromium()
     root = tmp_path_factory.mktemp("web-figures")
     (root / "reports").mkdir()
     shutil.copy(SAMPLE_REPORT, root / "reports" / SAMPLE_REPORT.name)
@@ -36,18 +35,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def page(base_url: str) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS, timeout=60_000
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1360, "height": 1400}, locale="zh-CN", accept_downloads=True)
-            page.set_default_timeout(30_000)
-            page.goto(base_url, wait_until="load", timeout=60_000)  # Gradio keeps a stream open: no "networkidle"
-            yield page
-        finally:
-            browser.close()
+    with open_page(base_url, height=1400, accept_downloads=True) as page:
+        yield page
 
 
 def test_figures_tab_filters_charts_links_and_exports(page: Any, tmp_path: Path) -> None:
