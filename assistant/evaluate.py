@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.figures import fold
 from assistant.types import Answer
+from index.figures import fold
 
 
 @dataclass

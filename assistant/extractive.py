@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from assistant.cite import cite, sentences
-from assistant.figures import Figure, find_figures, fold
 from assistant.glossary import Glossary
 from assistant.query import NOT_CONTENT, QueryPlan
 from assistant.retrieve import TITLE, figure_kind, names_several
 from assistant.types import Citation, Draft, Passage
+from index.figures import Figure, find_figures, fold
 
 _CLAUSE = re.compile(r"[^,，;；:：]+[,，;；:：]?")
 _PASSAGES_READ = 5

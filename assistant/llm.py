@@ -35,10 +35,10 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import SecretStr
 
 from assistant.cite import cite, sentences
-from assistant.figures import fold, numbers_in
 from assistant.prompts import PromptError, PromptTemplate, load_prompt
 from assistant.types import Citation, Draft, Language, Passage
 from index.errors import ReportChatError
+from index.figures import fold, numbers_in
 from index.tokens import count_tokens
 
 if TYPE_CHECKING:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.figures import find_figures, fold
 from assistant.query import UNIT_KINDS, QueryPlan
 from assistant.types import Passage
 from index.catalog import ChunkRecord, ReportRecord
+from index.figures import find_figures, fold
 from index.lexical import tokenize
 from index.reader import IndexReader
 

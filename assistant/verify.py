@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from assistant.figures import fold, numbers_in
 from assistant.types import Citation
+from index.figures import fold, numbers_in
 
 _NUM = r"(\d+(?:,\d{3})*(?:\.\d+)?)"
 _OP = r"[-−–+×x*÷/]"

