@@ -11,6 +11,8 @@ from __future__ import annotations
 import gzip
 import pickle
 import re
+import tempfile
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,6 +144,7 @@ class Dictionary:
     def __init__(self, cache_dir: Path | None = None) -> None:
         self._cache = cache_dir / "cedict-reverse.pickle" if cache_dir else None
         self._index: dict[str, list[str]] | None = None
+        self._lock = threading.Lock()  # concurrent first questions build the index once
 
     def lookup(self, word: str, limit: int = 2) -> list[str]:
         index = self._load()
@@ -151,17 +154,23 @@ class Dictionary:
         return []
 
     def _load(self) -> dict[str, list[str]]:
-        if self._index is None:
-            if self._cache and self._cache.exists():
-                self._index = pickle.loads(self._cache.read_bytes())
-            else:
-                self._index = _reverse_cedict()
-                if self._cache:
-                    self._cache.parent.mkdir(parents=True, exist_ok=True)
-                    tmp = self._cache.with_suffix(".tmp")
-                    tmp.write_bytes(pickle.dumps(self._index))
-                    tmp.replace(self._cache)
-        return self._index
+        with self._lock:
+            if self._index is None:
+                if self._cache and self._cache.exists():
+                    self._index = pickle.loads(self._cache.read_bytes())
+                else:
+                    self._index = _reverse_cedict()
+                    if self._cache:
+                        _write_atomically(self._cache, pickle.dumps(self._index))
+            return self._index
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """A temp file of its own, then a rename: another process writing the same cache never collides."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".tmp", delete=False) as tmp:
+        tmp.write(data)
+    Path(tmp.name).replace(path)
 
 
 def _reverse_cedict() -> dict[str, list[str]]:

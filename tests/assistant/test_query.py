@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.glossary import Dictionary, Glossary, english_words
@@ -88,3 +90,18 @@ def test_dictionary_fills_in_words_the_glossary_lacks(tmp_path) -> None:
     dictionary = Dictionary(tmp_path)
     assert "熊猫" in dictionary.lookup("panda")
     assert (tmp_path / "cedict-reverse.pickle").exists()  # cached for the next process
+
+
+def test_concurrent_first_lookups_build_the_dictionary_cache_once(tmp_path: Path) -> None:
+    import threading
+
+    dictionary = Dictionary(tmp_path)
+    found: list[list[str]] = []
+    threads = [threading.Thread(target=lambda: found.append(dictionary.lookup("court"))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(found) == 4 and all(words == found[0] and words for words in found)
+    assert [p.name for p in tmp_path.iterdir()] == ["cedict-reverse.pickle"]
