@@ -41,11 +41,16 @@ def started() -> Iterator[list[subprocess.Popen[bytes]]]:
 
 
 def serve(settings: Settings, port: int, started: list[subprocess.Popen[bytes]]) -> subprocess.Popen[bytes]:
-    """`reportchat serve` on the data home, once /healthz says the index answers; its log beside the home."""
+    """`reportchat serve` on the data home, once /healthz says the index answers; its log beside the home.
+
+    Each report is embedded in a batch of its own, so a job's commits are seconds apart and
+    the kill lands between them rather than racing one group commit.
+    """
     with (settings.home.parent / "server.log").open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "assistant.cli", "serve", "--home", str(settings.home), "--port", str(port)],
-            env=os.environ | {"REPORTCHAT_REPORTS_DIR": str(settings.reports_dir)}, stdout=log, stderr=log,
+            env=os.environ | {"REPORTCHAT_REPORTS_DIR": str(settings.reports_dir), "REPORTCHAT_INDEX_BATCH_CHUNKS": "1"},
+            stdout=log, stderr=log,
         )
     started.append(process)
     wait_for(lambda: _healthy(port) or process.poll() is not None, 300, "the server answering")
