@@ -188,7 +188,7 @@ class QueryPlanner:
             if _EN_CHANGE.search(question) and kinds <= {"count"}:
                 kinds = {"any"}  # "how much did it drop": by a count or a percentage
             units = {_EN_UNITS[w] for w in words if w in _EN_UNITS}
-            search_text = translated or " ".join(dict.fromkeys(t.zh for t in terms if t.source != "dictionary"))
+            search_text = translated or _dense_text(terms)
             search_text = search_text or question
         if year:
             terms.append(Term(f"{year}年", 0.5, "scope"))
@@ -268,6 +268,15 @@ _EN_FOCUS_CUE = re.compile(r"^(how many|how much|number of|what (percentage|shar
 _ZH_FOCUS_CUE = frozenset("多少 几 多少个".split())
 _ZH_LIST_CUE = frozenset("哪些 哪几".split())
 _ZH_PHRASE_END = frozenset("?？,，。;；!！")
+
+
+def _dense_text(terms: list[Term]) -> str:
+    """The first rendering of each glossary phrase: the synonyms after it cost embedding time, not recall."""
+    first: dict[int, str] = {}
+    for term in terms:
+        if term.source == "glossary":
+            first.setdefault(term.position, term.zh)
+    return " ".join(dict.fromkeys(first.values()))
 
 
 def _mark_focus_en(words: list[str], terms: list[Term]) -> list[Term]:
