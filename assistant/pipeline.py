@@ -34,6 +34,7 @@ AnswererChoice = Literal["auto", "extractive", "llm"]
 History = list[tuple[str, str]]  # (question, answer) pairs, oldest first
 
 MAX_QUESTION_CHARS = 1000
+_WARM_UP_QUESTIONS = ("2025年受理了多少件法律援助案件?", "How many legal aid cases were accepted?")
 _FOLLOW_UP = re.compile(r"^\s*(那|那么|还有|另外|以及|and\b|what about|how about|also\b)", re.I)
 
 
@@ -71,6 +72,11 @@ class Assistant:
         return cls(settings, reader=reader, llm=llm)
 
     # --- public API ---------------------------------------------------------------------
+    def warm_up(self) -> None:
+        """Load what a first question would wait seconds for: the embedder, jieba, the lexical index, the dictionary."""
+        for question in _WARM_UP_QUESTIONS:
+            self.ask(question, answerer="extractive")
+
     def retrieve(self, question: str, k: int = 5, filters: Filters | None = None) -> list[Passage]:
         plan = self.plan(question)
         return self.retriever.retrieve(plan, k, filters).passages

@@ -57,9 +57,10 @@ def _ui_auth(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def serve(settings: Settings) -> None:
-    """Run the server; index the reports folder first when nothing is indexed yet."""
+    """Run the server; index the reports folder first when nothing is indexed yet, then warm up."""
     import uvicorn
 
     service = ReportService(settings)
     service.index_if_empty()
+    service.warm_up()
     uvicorn.run(create_app(settings, service), host=settings.host, port=settings.port, log_level="info")

@@ -11,7 +11,7 @@ import re
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -180,6 +180,16 @@ class ReportService:
                 return None
             self._first_job = self.reindex()
             return self._first_job
+
+    def warm_up(self) -> Future[None]:
+        """Answer two questions in the background, after any first indexing, so the user's first is fast."""
+        return self._writer.submit(self._warm_up)
+
+    def _warm_up(self) -> None:
+        try:
+            self.assistant().warm_up()
+        except ReportChatError:
+            pass  # nothing indexed yet (an empty folder): the first question loads the parts itself
 
     def _run(self, job: Job) -> None:
         job.state = "running"
