@@ -9,11 +9,11 @@ question's terms, and the figure of the kind asked is taken from the best one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from assistant.cite import cite, sentences
-from assistant.glossary import Glossary
+from assistant.glossary import Glossary, Term
 from assistant.query import NOT_CONTENT, QueryPlan
 from assistant.retrieve import TITLE, figure_kind, names_several
 from assistant.types import Citation, Draft, Passage
@@ -67,16 +67,37 @@ class ExtractiveAnswerer:
                 return self._publication_answer(plan, headers[0])
         clauses = self._clauses(plan, passages[:_PASSAGES_READ])
         if plan.kinds:
-            return self._figure_answer(plan, clauses) or not_found(plan)
+            exact = None if plan.unmentioned else self._figure_answer(plan, clauses, _names_what_is_counted)
+            return exact or self._nearest(plan, clauses) or not_found(plan)
         return self._sentence_answer(plan, clauses) or not_found(plan)
 
     # --- figures ------------------------------------------------------------------
-    def _figure_answer(self, plan: QueryPlan, clauses: list[_Clause]) -> Draft | None:
+    def _nearest(self, plan: QueryPlan, clauses: list[_Clause]) -> Draft | None:
+        """No figure for exactly what was asked ("juvenile legal aid cases"): the nearest one the reports give
+        (all legal aid cases), cited, and plainly not offered as the answer."""
+        draft = self._figure_answer(plan, clauses, _names_some_of_what_is_counted)
+        if draft is None:
+            return None
+        if plan.language == "zh":
+            missing = "、".join(f"“{t.zh}”" for t in plan.unmentioned)
+            lead = f"报告中没有提到{missing},因此没有这一类的数字。" if missing else "报告中没有与问题完全对应的数字。"
+            lead += "最接近的数字是:"
+        else:
+            missing = ", ".join(f'"{t.en}" ({t.zh})' for t in plan.unmentioned)
+            lead = (
+                f"The reports never mention {missing}, so they give no figure for it." if missing
+                else "The reports give no figure for exactly this."
+            ) + " The nearest figure they give:"
+        return Draft(answer=f"{lead}\n\n{draft.answer}", found=False, citations=draft.citations)
+
+    def _figure_answer(
+        self, plan: QueryPlan, clauses: list[_Clause], names: Callable[[QueryPlan, _Clause], bool]
+    ) -> Draft | None:
         picks: list[tuple[_Clause, Figure]] = []
         by_kind = {
             kind: [
                 (c, f) for c in clauses for f in c.figures
-                if _fits(f, kind, plan) and _names_what_is_counted(plan, c)
+                if _fits(f, kind, plan) and names(plan, c)
                 and not (plan.change and _after_to(c, f))
             ]
             for kind in plan.kinds
@@ -235,17 +256,38 @@ def _fits(figure: Figure, kind: str, plan: QueryPlan) -> bool:
 
 
 def _names_what_is_counted(plan: QueryPlan, clause: _Clause) -> bool:
-    """A figure answers "how many X" only where X is named, in its clause or before it in its sentence."""
-    groups: dict[str, list[str]] = {}
+    """A figure answers "how many X" only where all of X is named, in its clause or before it in its sentence."""
+    groups = _counted_groups(plan)
+    text = clause.passage.text[clause.lead[0] : clause.span[1]]
+    return all(_named(group, text) for group in groups)
+
+
+def _names_some_of_what_is_counted(plan: QueryPlan, clause: _Clause) -> bool:
+    """The nearest figure to "how many juvenile legal aid cases": where legal aid cases are named."""
+    unmentioned = {t.en or t.zh for t in plan.unmentioned}
+    groups = [g for g in _counted_groups(plan) if (g[0].en or g[0].zh) not in unmentioned]
+    text = clause.passage.text[clause.lead[0] : clause.span[1]]
+    return not groups or any(_named(group, text) for group in groups)
+
+
+def _counted_groups(plan: QueryPlan) -> list[list[Term]]:
+    """What is counted, concept by concept: an English phrase or a Chinese word, with its renderings."""
+    groups: dict[str, list[Term]] = {}
     for term in plan.terms:
         if term.focus:
-            groups.setdefault(term.en or term.zh, []).append(term.zh)
-    if not groups:
+            groups.setdefault(term.en or term.zh, []).append(term)
+    return list(groups.values())
+
+
+def _named(group: list[Term], text: str) -> bool:
+    """One of a concept's renderings is in the text, or each of its words is: 程序 alone is not 简易程序."""
+    if any(t.zh in text for t in group if not t.part):
         return True
-    text = clause.passage.text[clause.lead[0] : clause.span[1]]
-    named = [any(zh in text for zh in renderings) for renderings in groups.values()]
-    # Chinese focus words are each part of what is counted (景区 纠纷); English ones, renderings of one phrase.
-    return all(named) if plan.language == "zh" else any(named)
+    parts: dict[str, bool] = {}
+    for term in group:
+        if term.part:
+            parts[term.part] = parts.get(term.part, False) or term.zh in text
+    return bool(parts) and all(parts.values())
 
 
 def _after_to(clause: _Clause, figure: Figure) -> bool:

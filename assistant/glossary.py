@@ -39,6 +39,7 @@ class Term:
     en: str = ""
     position: int = -1  # where in the question it stands (word index), when known
     focus: bool = False  # what is counted ("how many *legal consultations*"): weighs more
+    part: str = ""  # a stand-in for one word of a phrase or compound (its English word, or itself): weaker
 
 
 def singular_forms(word: str) -> list[str]:
@@ -89,10 +90,10 @@ class Glossary:
                     entries[key] += [z for z in zh_terms if z not in entries[key]]
         return cls(entries)
 
-    def translate(self, words: list[str]) -> tuple[list[Term], list[str]]:
-        """Glossary terms for ``words`` (longest phrases first) and the content words left over."""
+    def translate(self, words: list[str]) -> tuple[list[Term], list[tuple[int, str]]]:
+        """Glossary terms for ``words`` (longest phrases first) and the content words left over, by position."""
         terms: list[Term] = []
-        leftover: list[str] = []
+        leftover: list[tuple[int, str]] = []
         i = 0
         while i < len(words):
             for size in range(min(_MAX_PHRASE_WORDS, len(words) - i), 0, -1):
@@ -107,12 +108,12 @@ class Glossary:
                         part = self._lookup([word])
                         for zh in part[1][:2] if part else []:
                             if len(zh) > 1 and all(zh != t.zh for t in terms):
-                                terms.append(Term(zh, phrase_weight * 0.5, "glossary", phrase, i))
+                                terms.append(Term(zh, phrase_weight * 0.5, "glossary", phrase, i, part=word))
                     i += size
                     break
             else:
                 if words[i] not in STOPWORDS:
-                    leftover.append(words[i])
+                    leftover.append((i, words[i]))
                 i += 1
         return terms, leftover
 

@@ -110,7 +110,8 @@ class Assistant:
         if answerer == "llm" and self.llm is None:
             notes.append("未配置大模型,使用抽取式回答 / No LLM is configured: answered extractively.")
         plan = self._plan_in_context(question, history or [], use_llm, notes)
-        table = self.table_answerer.answer(plan, filters)
+        # "How many summary-procedure cases" where no report mentions one: no total of all cases stands in for it.
+        table = None if plan.unmentioned else self.table_answerer.answer(plan, filters)
         if table is not None:  # compare / rank / total / trend over many reports: from the figures table
             yield self._table_answer(question, plan, table, started)
             return
@@ -128,7 +129,7 @@ class Assistant:
         draft: Draft | None = None
         used = "extractive"
         if passages and not (retrieval.notes or plan.wider_places):
-            if use_llm:
+            if use_llm and not plan.unmentioned:
                 try:
                     for event in self.llm.stream(question, plan.language, passages):  # type: ignore[union-attr]
                         if isinstance(event, Draft):
@@ -220,7 +221,7 @@ class Assistant:
         self, draft: Draft, plan: QueryPlan, passages: list[Passage], used: str, notes: list[str]
     ) -> tuple[Draft, bool, str]:
         """Every figure must stand in a citation: repair with the extractive answer, else flag."""
-        unsupported = unsupported_figures(draft.answer, draft.citations) if draft.found else []
+        unsupported = unsupported_figures(draft.answer, draft.citations) if draft.found or draft.citations else []
         if not unsupported:
             return draft, True, used
         shown = ", ".join(f"{v:g}" for v in unsupported)

@@ -97,6 +97,7 @@ class QueryPlan:
     remaining: bool = False  # asks for the rest of a total ("not yet concluded", 尚未办结)
     listing: bool = False  # asks which things ("which trainings", "哪些文件")
     listed: frozenset[str] = frozenset()  # Chinese words for the things listed (培训, 规范性文件)
+    unmentioned: list[Term] = field(default_factory=list)  # qualifiers of what is counted no report uses
 
     @property
     def report_ids(self) -> set[str] | None:
@@ -190,6 +191,7 @@ class QueryPlanner:
             units = {_EN_UNITS[w] for w in words if w in _EN_UNITS}
             search_text = translated or _dense_text(terms)
             search_text = search_text or question
+        unmentioned = self._unmentioned(terms)
         if year:
             terms.append(Term(f"{year}年", 0.5, "scope"))
         for name in named:
@@ -214,7 +216,19 @@ class QueryPlanner:
             change=bool(_EN_CHANGE.search(question) or _ZH_CHANGE.search(question)),
             listing=bool(_LISTING.search(question)), listed=listed,
             remaining=bool(re.search(_REMAINING, question, re.IGNORECASE)),
+            unmentioned=unmentioned,
         )
+
+    def _unmentioned(self, terms: list[Term]) -> list[Term]:
+        """Qualifiers of what is counted that no report uses: 简易程序 in "how many summary-procedure legal
+        aid cases". The reports then give no figure for that kind, and the total must not stand in for it.
+        The last phrase is the head noun: a word the reports lack there is a gap in translation, not in them."""
+        by_position: dict[int, list[Term]] = {}
+        for term in terms:
+            if term.focus and term.position >= 0:
+                by_position.setdefault(term.position, []).append(term)
+        qualifiers = [by_position[p] for p in sorted(by_position)[:-1]]
+        return [group[0] for group in qualifiers if not any(self.vocabulary(t.zh) for t in group)]
 
     def _sides(self, question: str, language: Language) -> list[list[Term]]:
         """The two subjects of "A和B哪个多" / "A or B, which is more", each with its own terms."""
@@ -236,12 +250,13 @@ class QueryPlanner:
         words = [w for w in words if not _YEAR.fullmatch(w)]
         terms, leftover = self.glossary.translate(words)
         terms = _mark_focus_en(words, terms)
-        for word in leftover:
+        for position, word in leftover:
             if word.isdigit() or len(word) < 3:
                 continue
             # A dictionary sense the reports never use (吾人 for "uses") is noise: leave it out.
             terms += [
-                Term(zh, 0.4, "dictionary", word) for zh in self.dictionary.lookup(word) if self.vocabulary(zh)
+                Term(zh, 0.4, "dictionary", word, position)
+                for zh in self.dictionary.lookup(word) if self.vocabulary(zh)
             ]
         return terms
 
@@ -260,7 +275,7 @@ class QueryPlanner:
             terms.append(Term(word, weight, "question", word, i, word in focus))
             # A compound is half found in its parts: 执法检查 in 开展各类检查.
             parts = [p for p in jieba.cut_for_search(word) if len(p) >= 2 and p != word] if len(word) >= 4 else []
-            terms += [Term(p, weight * 0.6, "question", word, i, word in focus) for p in dict.fromkeys(parts)]
+            terms += [Term(p, weight * 0.6, "question", word, i, word in focus, p) for p in dict.fromkeys(parts)]
         return terms
 
 

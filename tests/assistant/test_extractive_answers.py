@@ -122,6 +122,36 @@ def test_what_the_reports_do_not_say_is_declined_in_the_question_language(
     assert ("don't say" in answer.answer) if language == "en" else ("没有找到" in answer.answer)
 
 
+@pytest.mark.parametrize(
+    ("question", "missing", "nearest"),
+    [
+        ("How many summary-procedure legal aid cases did Yungang accept in 2025?", '"summary procedure" (简易程序)', "249"),
+        ("云冈区2025年受理了多少件未成年人法律援助案件?", "“未成年人”", "249件"),
+    ],
+)
+def test_a_kind_of_thing_no_report_mentions_is_declined_and_the_nearest_figure_is_offered_as_such(
+    bot: Assistant, question: str, missing: str, nearest: str
+) -> None:
+    answer = bot.ask(question)
+
+    assert not answer.found and answer.verified
+    assert missing in answer.answer  # says what the reports never mention
+    assert nearest in answer.answer and "受理法律援助案件249件" in answer.citations[0].quote  # the nearest, cited
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How many online legal consultations did Yungang provide in 2025?", "云冈区2025年受理了多少件简易程序法律援助案件?"],
+)
+def test_a_figure_for_part_of_what_is_counted_is_not_the_answer(bot: Assistant, question: str) -> None:
+    """网上 appears elsewhere in the report, 程序 in 普通程序案件: neither makes 358 or 147 the answer."""
+    answer = bot.ask(question)
+
+    assert not answer.found
+    assert answer.answer.startswith(("The reports give no figure for exactly this", "报告中没有与问题完全对应的数字"))
+    assert answer.citations  # the nearest figure, cited, for the reader to judge
+
+
 def test_filters_narrow_the_reports_searched(bot: Assistant, sample_id: str) -> None:
     answer = bot.ask("受理了多少件法律援助案件?", filters=Filters(report_ids=frozenset({"nanle-2025"})))
     assert "316" in answer.answer
