@@ -17,7 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+from assistant.prompts import PROMPTS_DIR
+
 _MAX_PHRASE_WORDS = 6
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z0-9]+)*")
 STOPWORDS = frozenset(
