@@ -16,7 +16,7 @@ held back from the deltas, so a user never sees the bare token.
 Every failure of the model (unreachable server, timeout, empty reply) raises
 ``LLMUnavailableError``, so the caller can fall back to the extractive answerer.
 ``timeout_s`` bounds each call as a whole — retries and a reply trickling in
-included — and after a failure the model is not asked again for ``_BACKOFF_S``,
+included — and after a failure the model is not asked again for ``backoff_s``,
 so a dead or slow endpoint costs one timeout, not one per question or per step.
 """
 
@@ -67,7 +67,6 @@ _TEMPLATES = {
 }
 _PROVIDERS = ("openai", "ollama")
 _MAX_RETRIES = 1
-_BACKOFF_S = 30.0  # after a failure, answer without the model for this long
 _HISTORY_TURNS = 4  # follow-up rewriting sees the last few turns …
 _HISTORY_ANSWER_CHARS = 300  # … with long answers cut
 
@@ -107,13 +106,14 @@ class LLMAnswerer:
 
     def __init__(
         self, chat_model: BaseChatModel, context_tokens: int = 1500, prompts_dir: Path | None = None,
-        timeout_s: float | None = None,
+        timeout_s: float | None = None, backoff_s: float = 30.0,
     ) -> None:
         if context_tokens < 1:
             raise ValueError(f"context_tokens must be positive, got {context_tokens}")
         self.chat_model = chat_model
         self.context_tokens = context_tokens
         self.timeout_s = timeout_s
+        self.backoff_s = backoff_s  # after a failure, answer without the model for this long
         self._failed_at: float | None = None
         self._templates = {name: _load_checked(name, prompts_dir) for name in _TEMPLATES}
         self._where = f"{type(chat_model).__name__}"
@@ -123,7 +123,7 @@ class LLMAnswerer:
         """The chat model the settings name (``llm_provider``, ``llm_model``, ``llm_base_url`` …)."""
         answerer = cls(
             _chat_model(settings), context_tokens=settings.context_tokens, prompts_dir=prompts_dir,
-            timeout_s=settings.llm_timeout_s,
+            timeout_s=settings.llm_timeout_s, backoff_s=settings.llm_backoff_s,
         )
         answerer._where = f"{settings.llm_provider} {settings.llm_model!r}" + (
             f" at {settings.llm_base_url}" if settings.llm_base_url else ""
@@ -248,7 +248,7 @@ class LLMAnswerer:
 
     def _check_backoff(self) -> None:
         """Refuse at once while a recent failure is fresh: a dead endpoint must not cost a timeout per call."""
-        if self._failed_at is not None and time.monotonic() - self._failed_at < _BACKOFF_S:
+        if self._failed_at is not None and time.monotonic() - self._failed_at < self.backoff_s:
             raise LLMUnavailableError(self._where, f"it failed {time.monotonic() - self._failed_at:.0f} s ago")
 
     def _failed(self, cause: str) -> LLMUnavailableError:

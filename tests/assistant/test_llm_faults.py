@@ -96,8 +96,9 @@ def endpoint(request: pytest.FixtureRequest) -> Iterator[FaultyEndpoint]:
     server.server_close()
 
 
-def assistant_at(url: str, corpus_settings: Settings, embeddings) -> Assistant:  # type: ignore[no-untyped-def]
-    settings = corpus_settings.model_copy(update={"llm_model": "m", "llm_base_url": url, "llm_timeout_s": TIMEOUT_S})
+def assistant_at(url: str, corpus_settings: Settings, embeddings, **settings_update) -> Assistant:  # type: ignore[no-untyped-def]
+    update = {"llm_model": "m", "llm_base_url": url, "llm_timeout_s": TIMEOUT_S} | settings_update
+    settings = corpus_settings.model_copy(update=update)
     reader = IndexReader(settings, embeddings=embeddings)
     return Assistant(settings, reader=reader, llm=LLMAnswerer.from_settings(settings))
 
@@ -129,6 +130,19 @@ def test_after_a_failure_the_endpoint_is_left_alone_for_a_while(
 
     assert endpoint.requests == asked and time.monotonic() - started < NO_HANG_S
     assert "249" in answer.answer and answer.answerer == "extractive"
+
+
+@pytest.mark.parametrize("endpoint", ["garbage"], indirect=True)
+def test_how_long_a_failed_endpoint_is_left_alone_is_a_setting(
+    endpoint: FaultyEndpoint, corpus_settings: Settings, embeddings
+) -> None:
+    bot = assistant_at(endpoint.url, corpus_settings, embeddings, llm_backoff_s=0)
+    bot.ask(QUESTION)
+    asked = endpoint.requests
+
+    bot.ask(QUESTION)
+
+    assert endpoint.requests > asked  # asked again at once
 
 
 def test_an_endpoint_that_is_down_falls_back_at_once(corpus_settings: Settings, embeddings) -> None:
