@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(default=None, description="API key of the LLM endpoint.")
     llm_timeout_s: float = Field(default=60.0, gt=0, description="Give up on the LLM after this long.")
     llm_backoff_s: float = Field(
-        default=30.0, ge=0, description="After an LLM failure, answer extractively for this long before asking it again."
+        default=30.0, ge=0, description="After an LLM failure, answer extractively this long before asking again."
     )
     llm_max_tokens: int = Field(default=512, ge=16, description="Longest LLM answer, in tokens.")
     context_tokens: int = Field(default=1500, ge=200, description="Budget of retrieved passages in the LLM prompt.")
