@@ -341,7 +341,8 @@ def build_ui(service: ReportService) -> gr.Blocks:
         lists = [table, report_filter, year_filter, remove_choice]
         gr.on([box.submit, ask.click], web.respond,
               inputs=[box, chatbot, history, report_filter, year_filter, answerer],
-              outputs=[box, chatbot, history, citations, answer_bars, answer_lines])
+              outputs=[box, chatbot, history, citations, answer_bars, answer_lines],
+              concurrency_limit=service.settings.web_concurrency, concurrency_id="chat")
         clear.click(lambda: ([], [], _EMPTY_PANEL, *_no_chart()),
                     outputs=[chatbot, history, citations, answer_bars, answer_lines])
         ui.load(web.status, outputs=[banner, timer, *lists], show_progress="hidden")

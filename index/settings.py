@@ -61,6 +61,10 @@ class Settings(BaseSettings):
 
     host: str = Field(default="127.0.0.1", description="Where `reportchat serve` / app.py listens.")
     port: int = Field(default=7860, ge=1, le=65535)
+    web_concurrency: int = Field(
+        default=4, ge=1, description="Web chat questions answered at once; more wait their turn. An LLM answer "
+        "mostly waits on its endpoint, so one would otherwise hold up every other user.",
+    )
     api_keys: SecretStr | None = Field(
         default=None, description="Comma-separated keys; when set, every API route needs 'Authorization: Bearer KEY'."
     )
