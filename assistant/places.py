@@ -8,16 +8,25 @@ a reader might write Nanyue).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.glossary import cedict_entries
 from index.catalog import ReportRecord
 
 # Not a bare 州: it ends the names of cities (忻州市, 兰州市) and districts (潞州区), not a level of its own.
 _UNIT = re.compile(r"(.+?(?:自治区|自治州|自治县|特别行政区|省|市|地区|盟|区|县|旗|镇|乡|街道))")
 _SUFFIXES = ("自治区", "自治州", "自治县", "特别行政区", "街道", "地区", "省", "市", "盟", "区", "县", "旗", "镇", "乡")
+
+
+_LEVELS_EN = {
+    "自治区": "Autonomous Region", "自治州": "Autonomous Prefecture", "自治县": "Autonomous County",
+    "特别行政区": "SAR", "街道": "Subdistrict", "地区": "Prefecture", "省": "Province", "市": "City",
+    "盟": "League", "区": "District", "县": "County", "旗": "Banner", "镇": "Town", "乡": "Township",
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,39 @@ def _readings(stem: str) -> set[str]:
     per_character = [r[0] for r in (pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore") for ch in stem) if r]
     combos = itertools.islice(itertools.product(*per_character), 64)
     return {in_context.lower()} | {"".join(parts).lower() for parts in combos if parts}
+
+
+def english_name(name: str) -> str:
+    """南乐县 → Nanle County, 六安市 → Lu'an City; a name with no Chinese reading stays as written.
+
+    The reading is CC-CEDICT's where it lists the place (南乐 is Nanle; pypinyin reads Nanyue), else pypinyin's.
+    """
+    units = place_units(name)
+    if not units or not re.fullmatch(r"[\u4e00-\u9fff]+", units[-1].name):
+        return name
+    place = units[-1]
+    level = place.name[len(place.stem):]
+    known = _cedict_places()
+    syllables = (known.get(place.stem) or known.get(place.name) or "").split()[: len(place.stem)]
+    if len(syllables) != len(place.stem):
+        from pypinyin import Style, pinyin
+
+        syllables = [p[0] for p in pinyin(place.stem, style=Style.NORMAL)]
+    romanized = "".join(
+        ("'" if i and s[:1] in "aoe" else "") + s.lower() for i, s in enumerate(syllables)
+    ).capitalize()
+    return f"{romanized} {_LEVELS_EN[level]}" if level in _LEVELS_EN else romanized
+
+
+@functools.cache
+def _cedict_places() -> dict[str, str]:
+    """Simplified name → toneless pinyin, for CC-CEDICT entries that name a place."""
+    place = re.compile(r"\b(county|district|city|prefecture|province|banner|town|township|region)\b", re.IGNORECASE)
+    readings: dict[str, str] = {}
+    for simplified, reading, senses in cedict_entries():
+        if place.search("/".join(senses)):
+            readings.setdefault(simplified, re.sub(r"\d", "", reading))
+    return readings
 
 
 class PlaceIndex:

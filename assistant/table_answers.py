@@ -19,6 +19,7 @@ from typing import Literal
 
 from assistant.figure_table import FigureTable, dominant_unit, format_value, place_name, shown
 from assistant.glossary import STOPWORDS, Term, english_words, singular_forms
+from assistant.places import english_name
 from assistant.query import QueryPlan
 from assistant.retrieve import Filters
 from assistant.types import Citation, Draft, FigureRow, Language
@@ -269,9 +270,10 @@ def _label(row: FigureRow, language: Language, with_place: bool, with_year: bool
 
 
 def _named(place: str, year: int | None, title: str, language: Language, with_place: bool, with_year: bool) -> str:
-    """云冈区 2025年; in English 云冈区 2025 (pinyin of place names is often wrong: 南乐 is not Nanyue)."""
+    """云冈区 2025年; in English Yungang District 2025."""
     when = (f"{year}年" if language == "zh" else str(year)) if with_year and year else ""
-    return " ".join(p for p in (place if with_place else "", when) if p) or title
+    where = (place if language == "zh" else english_name(place)) if with_place else ""
+    return " ".join(p for p in (where, when) if p) or title
 
 
 def _compose(

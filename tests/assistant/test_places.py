@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.places import place_units
+from assistant.places import english_name, place_units
 
 
 @pytest.mark.parametrize(("place", "units"), [
@@ -14,3 +14,12 @@ from assistant.places import place_units
 ])
 def test_a_place_splits_into_its_levels(place: str, units: list[str]) -> None:
     assert [u.name for u in place_units(place)] == units
+
+
+@pytest.mark.parametrize(
+    ("name", "english"),
+    [("南乐县", "Nanle County"), ("云冈区", "Yungang District"), ("六安市", "Lu'an City"),
+     ("乐亭县", "Laoting County"), ("县5", "县5")],
+)
+def test_a_place_has_an_english_name_read_as_the_place_is_read(name: str, english: str) -> None:
+    assert english_name(name) == english

@@ -35,6 +35,8 @@ def test_rank_lists_the_reports_most_first_and_shows_the_gap(bot: Assistant, que
     assert cited_values(answer) == [316, 249]
     assert [row.place for row in answer.figures] == ["南乐县", "云冈区"]
     assert "316 − 249 = 67" in answer.answer
+    if answer.language == "en":  # places by their English names: 南乐 is Nanle, not pypinyin's Nanyue
+        assert "Nanle County" in answer.answer and "Yungang District" in answer.answer
 
 
 @pytest.mark.parametrize("question", ["云冈区2023年到2025年法律援助案件有什么变化?",
@@ -101,8 +103,8 @@ def test_a_rank_or_compare_only_one_report_can_answer_says_so(bot: Assistant, qu
     if not question.isascii():
         assert answer.answer.startswith("只有南乐县的报告有这项数字") and "没有这一数字的报告:云冈区。" in answer.answer
     else:
-        assert answer.answer.startswith("Only 南乐县's report gives this figure")
-        assert "No such figure in the reports of: 云冈区." in answer.answer
+        assert answer.answer.startswith("Only Nanle County's report gives this figure")
+        assert "No such figure in the reports of: Yungang District." in answer.answer
 
 
 @pytest.mark.parametrize("question", [
