@@ -215,7 +215,7 @@ class Assistant:
             answer = f"⚠ 未经核实 / Unverified: {', '.join(f'{v:g}' for v in unsupported)}\n\n{answer}"
         return Answer(
             question=question, answer=answer, found=True, verified=not unsupported, language=plan.language,
-            answerer="table", citations=table.draft.citations, figures=table.figures,
+            answerer="table", citations=table.draft.citations, figures=table.figures, notes=table.notes,
             timings_ms={"retrieve": 0.0, "answer": round((time.perf_counter() - started) * 1000, 1)},
         )
 

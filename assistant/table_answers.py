@@ -14,7 +14,7 @@ in scope can answer says so instead of ranking one figure.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from assistant.figure_table import FigureTable, dominant_unit, format_value, place_name, shown
@@ -84,6 +84,7 @@ class TableAnswer:
     figures: list[FigureRow]
     years: set[int]  # years the answer names: dates, not figures
     places: set[str]  # places the answer names (五台县): names, not figures
+    notes: list[str] = field(default_factory=list)  # about the answer, not from the reports: how many are shown
 
 
 def detect(plan: QueryPlan) -> TableQuestion | None:
@@ -155,7 +156,10 @@ class TableAnswerer:
                          key=lambda r: (place_name(r), r.year or 0))
         draft = _compose_list(plan.language, topic, shown_rows, len(rows) > len(shown_rows), lacking,
                               len(places) > 1, len({r.year for r in scope}) > 1)
-        return TableAnswer(draft, shown_rows, {r.year for r in scope if r.year}, places)
+        total, listed = len(rows), len(shown_rows)
+        counted = [f"共 {total} 项数字,此处列出 {listed} 项 / {total} figures in all, {listed} shown here."]
+        return TableAnswer(draft, shown_rows, {r.year for r in scope if r.year}, places,
+                           counted if total > listed else [])
 
     def _scope(self, plan: QueryPlan, question: TableQuestion, filters: Filters) -> list[ReportRecord]:
         reports = self.table.reader.reports()
@@ -313,8 +317,8 @@ def _compose_list(
     """One lead per indicator (in English from the glossary name, the Chinese key beside it), a cited line per
     figure, then where to find the rest (``more``: some are not shown) and the reports with none on the topic.
 
-    Past the cap the rest are pointed to, not counted: the verifier holds every number in an answer to a
-    cited sentence, and a count of unshown rows stands in none.
+    Past the cap the rest are pointed to; how many there are is a note beside the answer, since the verifier
+    holds every number in an answer to a cited sentence, and a count of unshown rows stands in none.
     """
     zh = language == "zh"
     subject = topic.zh if zh or not topic.en else f"{topic.en} ({topic.zh})"

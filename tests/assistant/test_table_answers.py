@@ -92,6 +92,8 @@ def test_a_long_list_is_capped_and_points_to_the_rest(bot: Assistant, monkeypatc
                            ("Export all the legal-aid figures", "Not all are shown here.")):
         answer = ask(bot, question)
         assert len(answer.figures) == len(answer.citations) == 4 and more in answer.answer
+        (note,) = answer.notes  # how many there are in all, beside the answer rather than in it
+        assert "此处列出 4 项" in note and "4 shown here" in note
 
 
 @pytest.mark.parametrize("question", ["2025年哪个地区开展的执法检查最多?", "比较云冈区和南乐县2025年开展的执法检查",
