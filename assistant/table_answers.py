@@ -60,7 +60,7 @@ _FRAMING_EN = frozenset(
 )
 _FRAMING_ZH = frozenset(
     "地区 地方 政府 人民政府 排名 排行 排序 最多 最少 最高 最低 合计 总计 总数 比较 对比 相比 变化 趋势 走势 历年 逐年 "
-    "所有 全部 各 哪个 哪些 列出 列举 导出 数字 数据 相关".split()
+    "所有 全部 各 哪个 哪些 列出 列举 导出 数字 数据 相关 这些 那些 它们".split()
 )
 _ORDER: tuple[Kind, ...] = ("trend", "rank", "compare", "total", "list")
 _MIN_SCORE = 0.5  # below this share of the question's words, no indicator is what was asked
@@ -211,7 +211,7 @@ def _resolve(plan: QueryPlan, rows: list[FigureRow]) -> list[FigureRow] | None:
 
 def _topic(plan: QueryPlan) -> Term | None:
     """What a list question is about (法律援助 in 列出所有法律援助相关的数字): its strongest non-framing term."""
-    terms = [t for t in plan.terms if t.source != "scope" and not _framing(t)]
+    terms = [t for t in plan.terms if t.source != "scope" and len(t.zh) > 1 and not _framing(t)]  # not 把
     return max(terms, key=lambda t: (t.weight, len(t.zh)), default=None)
 
 

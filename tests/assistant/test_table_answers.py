@@ -86,6 +86,16 @@ def test_a_list_gives_every_figure_on_the_topic_grouped_by_indicator(bot: Assist
     assert "reportchat figures --indicator 法律援助" in answer.answer
 
 
+@pytest.mark.parametrize(("first", "then"), [("列出所有法律援助相关的数字", "把它们导出"),
+                                            ("List all the legal-aid figures", "Export them")])
+def test_export_them_after_a_list_lists_the_same_topic(bot: Assistant, first: str, then: str) -> None:
+    listed = ask(bot, first)
+
+    exported = bot.ask(then, history=[(first, listed.answer)])
+
+    assert exported.answerer == "table" and cited_values(exported) == cited_values(listed)
+
+
 def test_a_long_list_is_capped_and_points_to_the_rest(bot: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("assistant.table_answers._LIST_CAP", 4)
     for question, more in (("列出所有法律援助相关的数字", "此处未全部列出。"),
