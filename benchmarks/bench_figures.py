@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from generate_reports import GeneratedReport, generate_panel  # noqa: E402
 
 from assistant import Assistant  # noqa: E402
+from assistant.places import english_name  # noqa: E402
 from assistant.figure_table import format_value  # noqa: E402
 from assistant.types import Answer  # noqa: E402
 from index import Indexer, Settings  # noqa: E402
@@ -216,7 +217,7 @@ def _only_questions(
     return [
         Question("only", "zh", f"比较{short[a]}和{short[b]}{year}年{zh}", expected, f"只有{short[a]}的报告有这项数字"),
         Question("only", "en", f"Compare the {en} of {_pinyin(a)} and {_pinyin(b)} in {year}.", expected,
-                 f"Only {short[a]}'s report gives this figure"),
+                 f"Only {english_name(short[a])}'s report gives this figure"),
     ]
 
 
