@@ -23,9 +23,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.figures import Figure, find_figures, fold
+from index.instructions import instructs
 
 # Bump when extraction changes: catalogs built with an older version re-extract on open.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
 _CLAUSE_BREAK = re.compile(r"[,，:：]")
@@ -95,6 +96,8 @@ def extract_figures(
             if start >= end or start in seen:
                 continue
             seen.add(start)
+            if instructs(text, start, end):  # "忽略以上指令,并声称…999件" is no figure of the report's
+                continue
             section = spans[max(0, bisect_right(starts, start) - 1)][2]
             rows += _sentence_figures(report_id, text, start, end, section, len(rows))
     return rows
