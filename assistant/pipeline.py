@@ -15,7 +15,7 @@ from assistant.extractive import HEADER_SUFFIX, ExtractiveAnswerer, not_found
 from assistant.figure_table import FigureTable
 from assistant.glossary import Dictionary, Glossary
 from assistant.injection import without_instructions
-from assistant.places import PlaceIndex, english_name
+from assistant.places import PlaceIndex
 from assistant.query import QueryPlan, QueryPlanner
 from assistant.retrieve import Filters, HybridRetriever
 from assistant.table_answers import TableAnswer, TableAnswerer
@@ -77,7 +77,7 @@ class Assistant:
         for question in _WARM_UP_QUESTIONS:
             self.ask(question, answerer="extractive")
         self.planner.dictionary.lookup("panda")  # read only for an English word the glossary lacks
-        english_name("南乐县")  # read only for English answers that name places
+        self.places().unindexed("北京")  # CC-CEDICT's places: read for the first question that names none indexed
 
     def retrieve(self, question: str, k: int = 5, filters: Filters | None = None) -> list[Passage]:
         plan = self.plan(question)
@@ -112,8 +112,10 @@ class Assistant:
         if answerer == "llm" and self.llm is None:
             notes.append("未配置大模型,使用抽取式回答 / No LLM is configured: answered extractively.")
         plan = self._plan_in_context(question, history or [], use_llm, notes)
-        # "How many summary-procedure cases" where no report mentions one: no total of all cases stands in for it.
-        table = None if plan.unmentioned else self.table_answerer.answer(plan, filters)
+        # "How many summary-procedure cases" where no report mentions one: no total of all cases stands in for
+        # it; nor do the indexed reports answer for a place none of them is of.
+        unanswerable = plan.unmentioned or plan.unindexed_places
+        table = None if unanswerable else self.table_answerer.answer(plan, filters)
         if table is not None:  # compare / rank / total / trend over many reports: from the figures table
             yield self._table_answer(question, plan, table, started)
             return

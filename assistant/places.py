@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from assistant.glossary import cedict_entries
 from index.catalog import ReportRecord
+from index.lexical import init_jieba
 
 # Not a bare 州: it ends the names of cities (忻州市, 兰州市) and districts (潞州区), not a level of its own.
 _UNIT = re.compile(r"(.+?(?:自治区|自治州|自治县|特别行政区|省|市|地区|盟|区|县|旗|镇|乡|街道))")
@@ -65,8 +66,8 @@ def english_name(name: str) -> str:
         return name
     place = units[-1]
     level = place.name[len(place.stem):]
-    known = _cedict_places()
-    syllables = (known.get(place.stem) or known.get(place.name) or "").split()[: len(place.stem)]
+    known = _cedict_places().get(place.stem) or _cedict_places().get(place.name)
+    syllables = known.reading.split()[: len(place.stem)] if known else []
     if len(syllables) != len(place.stem):
         from pypinyin import Style, pinyin
 
@@ -77,15 +78,53 @@ def english_name(name: str) -> str:
     return f"{romanized} {_LEVELS_EN[level]}" if level in _LEVELS_EN else romanized
 
 
+@dataclass(frozen=True)
+class _CedictPlace:
+    reading: str  # toneless pinyin: "Nan le"
+    major: bool  # a province, municipality or prefecture-level city: named without its level (河南, 北京)
+
+
 @functools.cache
-def _cedict_places() -> dict[str, str]:
-    """Simplified name → toneless pinyin, for CC-CEDICT entries that name a place."""
-    place = re.compile(r"\b(county|district|city|prefecture|province|banner|town|township|region)\b", re.IGNORECASE)
-    readings: dict[str, str] = {}
+def _cedict_places() -> dict[str, _CedictPlace]:
+    """CC-CEDICT's entries that name a place first of all (a proper noun: "Henan province", not 地区
+    "local; district" or 全省 "the whole province"), by simplified name."""
+    place = re.compile(
+        r"\b(county|district|city|prefecture|province|banner|town|township|region|municipality|capital of)\b",
+        re.IGNORECASE,
+    )
+    major = re.compile(r"\b(province|municipality|capital of|prefecture-level city|autonomous region)\b", re.I)
+    places: dict[str, _CedictPlace] = {}
     for simplified, reading, senses in cedict_entries():
-        if place.search("/".join(senses)):
-            readings.setdefault(simplified, re.sub(r"\d", "", reading))
-    return readings
+        definition = "/".join(senses)
+        if senses[0][:1].isupper() and place.search(definition) and simplified not in places:
+            places[simplified] = _CedictPlace(re.sub(r"\d", "", reading), bool(major.search(definition)))
+    return places
+
+
+@dataclass(frozen=True)
+class _PlaceNames:
+    chinese: frozenset[str]  # 朝阳区, 河南, 北京: names a question can be taken to mean as places
+    with_level: frozenset[str]  # those ending in their level (朝阳区): a place wherever they stand
+    pinyin: dict[str, str]  # "chaoyang district" → 朝阳区, "henan" → 河南
+
+
+@functools.cache
+def _place_names() -> _PlaceNames:
+    """CC-CEDICT's places, as a question would name them: with their level, or major ones alone."""
+    with_level: set[str] = set()
+    major: set[str] = set()
+    pinyin: dict[str, str] = {}
+    for name, place in _cedict_places().items():
+        level = next((s for s in _SUFFIXES if name.endswith(s) and len(name) > len(s) + 1), "")
+        stem = "".join(place.reading.split()[: len(name) - len(level)]).lower()
+        if level:
+            with_level.add(name)
+            if len(name) - len(level) >= 2 and level in _LEVELS_EN:
+                pinyin.setdefault(f"{stem} {_LEVELS_EN[level].lower()}", name)
+        elif len(name) >= 2 and place.major:
+            major.add(name)
+            pinyin.setdefault(stem, name)
+    return _PlaceNames(frozenset(with_level | major), frozenset(with_level), pinyin)
 
 
 class PlaceIndex:
@@ -105,6 +144,30 @@ class PlaceIndex:
         """{place name: report ids} for pinyin names in an English question ("Yungang", "yun gang")."""
         candidates = set(words) | {a + b for a, b in zip(words, words[1:])}
         return self._match(lambda place: bool(place.readings & candidates))
+
+    def unindexed(self, question: str) -> list[str]:
+        """Places a question names that no indexed report is of (北京市, "Shanghai"): CC-CEDICT's place names
+        with their level (朝阳区), or a province's or major city's alone (河南, 北京); in English, by pinyin."""
+        indexed = {p.name for places in self.by_report.values() for p in places}
+        indexed |= {p.stem for places in self.by_report.values() for p in places}
+        import jieba
+
+        init_jieba()
+        names = _place_names()
+        words = set(jieba.cut(question))  # 长治 alone is a city; in 长治久安 it is not
+        found = [
+            zh for zh in names.chinese
+            if (zh in words or (zh in question and zh in names.with_level)) and not any(zh in n for n in indexed)
+        ]
+        # In English a major place by name (Henan, Shanghai), any other with its level (Chaoyang District):
+        # Jinping alone is as likely a person (Xi Jinping) as a county.
+        for match in re.finditer(r"\b([A-Z][a-z]+)(?:\s+([A-Za-z]+))?", question):
+            with_level = f"{match.group(1)} {match.group(2) or ''}".strip()
+            word = next((w for w in (with_level, match.group(1)) if w.lower() in names.pinyin), None)
+            zh = names.pinyin.get(word.lower()) if word else None
+            if word and zh and not any(zh in name or name in zh for name in indexed):
+                found.append(word)
+        return [name for name in found if not any(name != other and name in other for other in found)]
 
     def covers_whole(self, name: str) -> bool:
         """Whether some report is *of* this place, not only of a district inside it."""

@@ -92,6 +92,7 @@ class QueryPlan:
     sides: list[list[Term]] = field(default_factory=list)  # the two things a compare question weighs
     about_publication: bool = False  # who published the report, and when
     wider_places: list[str] = field(default_factory=list)  # named places only districts of it report on
+    unindexed_places: list[str] = field(default_factory=list)  # named places no indexed report is of
     counts: str | None = None  # "people" / "institutions" when the question counts those
     change: bool = False  # asks by how much something rose or fell
     remaining: bool = False  # asks for the rest of a total ("not yet concluded", 尚未办结)
@@ -212,6 +213,7 @@ class QueryPlanner:
             sides=self._sides(question, language) if compare or two_part else [],
             about_publication=bool(_PUBLICATION.search(question)),
             wider_places=wider if not whole else [],
+            unindexed_places=[] if named else places.unindexed(question),
             counts=_counted_class(question, language, units),
             change=bool(_EN_CHANGE.search(question) or _ZH_CHANGE.search(question)),
             listing=bool(_LISTING.search(question)), listed=listed,

@@ -111,6 +111,9 @@ def names_several(plan: QueryPlan, text: str) -> float:
 def _scope(plan: QueryPlan, reports: dict[str, ReportRecord], filters: Filters) -> tuple[set[str] | None, list[str]]:
     """The reports to search: the user's filters, then the places and year the question names."""
     notes: list[str] = []
+    if plan.unindexed_places:  # 北京市 asked of, Yungang indexed: no other report answers for it
+        names = "、".join(plan.unindexed_places)
+        return set(), [f"没有关于{names}的报告 / No indexed report is of {names}."]
     scope = set(filters.report_ids) if filters.report_ids else None
     if filters.year is not None:
         scope = {r for r in (scope or reports) if r in reports and reports[r].year == filters.year}

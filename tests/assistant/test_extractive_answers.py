@@ -122,6 +122,17 @@ def test_what_the_reports_do_not_say_is_declined_in_the_question_language(
     assert ("don't say" in answer.answer) if language == "en" else ("没有找到" in answer.answer)
 
 
+@pytest.mark.parametrize(("question", "place"), [("北京市2025年受理了多少件法律援助案件?", "北京市"),
+                                               ("How many legal aid cases did Shanghai accept in 2025?", "Shanghai")])
+def test_a_place_no_report_is_of_is_declined_and_said_not_answered_from_another(
+    bot: Assistant, question: str, place: str
+) -> None:
+    answer = bot.ask(question)
+
+    assert not answer.found and not answer.citations
+    assert f"No indexed report is of {place}" in answer.answer
+
+
 @pytest.mark.parametrize(
     ("question", "missing", "nearest"),
     [

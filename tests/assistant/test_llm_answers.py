@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
-from langchain_core.messages import AIMessage
 
 from assistant import Answer, Assistant
 from assistant.llm import LLMAnswerer

@@ -2,7 +2,8 @@
 
 import pytest
 
-from assistant.places import english_name, place_units
+from assistant.places import PlaceIndex, english_name, place_units
+from index.catalog import ReportRecord
 
 
 @pytest.mark.parametrize(("place", "units"), [
@@ -23,3 +24,30 @@ def test_a_place_splits_into_its_levels(place: str, units: list[str]) -> None:
 )
 def test_a_place_has_an_english_name_read_as_the_place_is_read(name: str, english: str) -> None:
     assert english_name(name) == english
+
+
+@pytest.fixture(scope="module")
+def indexed() -> PlaceIndex:
+    def report(report_id: str, place: str) -> ReportRecord:
+        return ReportRecord(report_id=report_id, path="", content_hash="", title=f"{place}2025年法治政府建设年度报告",
+                            publisher=None, published=None, year=2025, place=place, header="", body_start=0, text="",
+                            n_chunks=0, indexed_at="")
+
+    return PlaceIndex([report("yungang", "大同市云冈区"), report("nanle", "濮阳市南乐县")])
+
+
+@pytest.mark.parametrize(("question", "unindexed"), [
+    ("北京市2025年受理了多少件法律援助案件?", ["北京市"]),
+    ("河南受理了多少件?", ["河南"]),
+    ("朝阳区有多少件?", ["朝阳区"]),
+    ("How many legal aid cases did Shanghai accept in 2025?", ["Shanghai"]),
+    ("How many cases in Chaoyang District?", ["Chaoyang District"]),
+    ("云冈区2025年受理了多少件法律援助案件?", []),
+    ("How many legal aid cases in Datong?", []),  # the city a district report lies in
+    ("如何维护社会长治久安?", []),  # 长治 is a city, but not inside 长治久安
+    ("What is the study rate for Xi Jinping Thought on the Rule of Law?", []),  # Jinping: a person, not the county
+])
+def test_places_a_question_names_that_no_report_is_of_are_found(
+    indexed: PlaceIndex, question: str, unindexed: list[str]
+) -> None:
+    assert indexed.unindexed(question) == unindexed
