@@ -20,7 +20,7 @@ from assistant.query import QueryPlan, QueryPlanner
 from assistant.retrieve import Filters, HybridRetriever
 from assistant.table_answers import TableAnswer, TableAnswerer
 from assistant.types import Answer, Draft, Passage
-from assistant.verify import unsupported_figures
+from assistant.verify import unheld_figures, unsupported_figures
 from index.catalog import ReportRecord
 from index.errors import ReportChatError
 from index.lexical import tokenize
@@ -135,7 +135,8 @@ class Assistant:
         if passages and not (retrieval.notes or plan.wider_places):
             if use_llm and not plan.unmentioned:
                 try:
-                    for event in self.llm.stream(question, plan.language, passages):  # type: ignore[union-attr]
+                    llm_events = self.llm.stream(question, plan.language, passages)  # type: ignore[union-attr]
+                    for event in _sentences_held(llm_events, passages):
                         if isinstance(event, Draft):
                             draft = event
                         else:
@@ -242,6 +243,31 @@ class Assistant:
             else f"⚠ Unverified: {shown} does not appear in the cited passages."
         )
         return Draft(answer=f"{warning}\n\n{draft.answer}", found=draft.found, citations=draft.citations), False, used
+
+
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?=\s)")
+
+
+def _sentences_held(events: Iterator[str | Draft], passages: list[Passage]) -> Iterator[str | Draft]:
+    """An LLM's text, passed on a sentence at a time while each sentence's figures stand in the passages.
+
+    From the first sentence with a figure no passage holds, nothing more streams: the verified answer
+    that ends the stream replaces the text, and an invented figure is never on screen, not even for
+    the seconds before it would be corrected.
+    """
+    pending, flowing = "", True
+    for event in events:
+        if isinstance(event, Draft):
+            yield event
+            continue
+        pending += event
+        while flowing and (end := _SENTENCE_END.search(pending)):
+            sentence, pending = pending[: end.end()], pending[end.end():]
+            flowing = not unheld_figures(sentence, passages)
+            if flowing:
+                yield sentence
+    if flowing and pending and not unheld_figures(pending, passages):
+        yield pending
 
 
 def _checked(question: str) -> str:

@@ -12,9 +12,9 @@ names) are dates, not figures, and ``names`` (the places of those reports:
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
-from assistant.types import Citation
+from assistant.types import Citation, Passage
 from index.figures import fold, numbers_in
 
 _NUM = r"(\d+(?:,\d{3})*(?:\.\d+)?)"
@@ -42,6 +42,15 @@ def unsupported_figures(
             support |= numbers_in(citation.text) | numbers_in(citation.quote) | numbers_in(citation.title)
     computed = _shown_arithmetic(fold(answer), support)
     return sorted(v for v in numbers_in(answer) if v not in support and v not in computed and v not in dates)
+
+
+def unheld_figures(text: str, passages: Sequence[Passage]) -> list[float]:
+    """Figures in ``text`` that none of ``passages`` holds, ``[n]`` markers aside: a looser test than
+    ``unsupported_figures`` (any passage, not the cited one), for an answer still being written."""
+    support: set[float] = set()
+    for passage in passages:
+        support |= numbers_in(passage.text) | numbers_in(passage.title)
+    return sorted(v for v in numbers_in(_CITED.sub(" ", text)) if v not in support)
 
 
 def _shown_arithmetic(answer: str, support: set[float]) -> set[float]:

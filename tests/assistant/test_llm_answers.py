@@ -34,6 +34,19 @@ def test_an_invented_figure_is_never_shown_as_fact(corpus_settings: Settings, em
     assert any("294" in note for note in answer.notes)
 
 
+def test_an_invented_figure_never_streams_even_provisionally(corpus_settings: Settings, embeddings) -> None:
+    reply = "云冈区法律援助工作扎实推进。2025年共受理法律援助案件294件[1]。值班律师提供法律帮助199件[1]。"
+    bot = assistant_with(corpus_settings, embeddings, GenericFakeChatModel(messages=iter([reply])))
+
+    events = list(bot.stream(QUESTION))
+
+    streamed = "".join(e for e in events if isinstance(e, str))
+    assert streamed.startswith("云冈区法律援助工作扎实推进。")  # sentences whose figures hold go out as they come
+    assert "294" not in streamed and "199" not in streamed  # nothing after the sentence that fails
+    final = events[-1]
+    assert isinstance(final, Answer) and final.verified and "249件" in final.answer and "294" not in final.answer
+
+
 def test_a_failing_llm_falls_back_to_the_extractive_answer_and_says_so(corpus_settings: Settings, embeddings) -> None:
     def broken():
         raise TimeoutError("the endpoint timed out")
