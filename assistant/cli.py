@@ -140,12 +140,25 @@ def ask(
     if (question is None) == (questions is None):
         err_console.print("请给出一个问题或 --questions 文件 / Give one QUESTION or --questions FILE.")
         raise typer.Exit(2)
+    from assistant.pipeline import QuestionError
+
     filters = Filters(frozenset(report) if report else None, year)
+    failed = 0
     try:
         bot = _assistant(home)
         items = _question_lines(questions) if questions else [question]
         for item in items:
-            answer = bot.ask(item, filters=filters, answerer=answerer)  # type: ignore[arg-type]
+            try:
+                answer = bot.ask(item, filters=filters, answerer=answerer)  # type: ignore[arg-type]
+            except QuestionError as exc:
+                if questions is None:
+                    raise
+                # One bad line in a batch: its own error line, in its place, and the batch goes on.
+                failed += 1
+                error = {"message": str(exc), "type": type(exc).__name__}
+                typer.echo(json.dumps({"question": item, "error": error}, ensure_ascii=False))
+                err_console.print(f"[red]错误 / error:[/red] {exc}")
+                continue
             if as_json:
                 typer.echo(answer.model_dump_json())
             else:
@@ -153,6 +166,8 @@ def ask(
     except ReportChatError as exc:
         err_console.print(f"[red]错误 / error:[/red] {exc}")
         raise typer.Exit(2) from exc
+    if failed:
+        raise typer.Exit(1)
 
 
 def _question_lines(path: Path) -> list[str]:

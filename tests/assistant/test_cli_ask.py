@@ -32,6 +32,20 @@ def test_ask_questions_file_gives_one_answer_per_line_in_order(corpus_settings: 
     assert [a["found"] for a in lines] == [True, False] and lines[1]["language"] == "en"
 
 
+def test_a_bad_question_in_a_batch_gets_its_error_line_and_the_batch_goes_on(
+    corpus_settings: Settings, tmp_path: Path
+) -> None:
+    questions = tmp_path / "q.jsonl"
+    asked = ["云冈区2025年受理了多少件法律援助案件?", "", "How many legal aid cases did Yungang accept in 2025?"]
+    questions.write_text("\n".join(json.dumps({"question": q}, ensure_ascii=False) for q in asked), encoding="utf-8")
+
+    result = runner.invoke(app, ["ask", "--json", "--questions", str(questions), "--home", str(corpus_settings.home)])
+
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line.get("found") for line in lines] == [True, None, True]
+    assert "empty" in lines[1]["error"]["message"] and result.exit_code == 1
+
+
 def test_ask_prints_markdown_and_sources_for_people(corpus_settings: Settings) -> None:
     result = runner.invoke(app, ["ask", "云冈区2025年受理了多少件法律援助案件?", "--home", str(corpus_settings.home)])
     assert "249件" in result.output and "[1]" in result.output
