@@ -24,13 +24,14 @@ def create_app(settings: Settings, service: ReportService | None = None) -> Fast
     from assistant.web import CSS, build_ui
 
     service = service or ReportService(settings)
+    limit = int(settings.max_request_mb * 1024 * 1024)
     app = FastAPI(
         title="reportchat",
         description="报告问答 — answers from Chinese government reports, with the figure and its cited sentence.",
         version="0.1.0",
+        max_body_size=limit,  # a chunked body has no Content-Length: it is counted as it streams in
     )
     install_error_handlers(app)
-    limit = int(settings.max_request_mb * 1024 * 1024)
 
     @app.middleware("http")
     async def refuse_oversized(request: Request, call_next):  # type: ignore[no-untyped-def]

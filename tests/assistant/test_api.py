@@ -118,6 +118,15 @@ def test_too_long_questions_and_oversized_requests_are_refused(client: httpx.Cli
                        headers={"content-type": "application/json"})
     assert huge.status_code == 413
 
+    def chunked() -> Iterator[bytes]:  # no Content-Length: counted as it streams in
+        yield b"{"
+        for _ in range(26):
+            yield b" " * 1024 * 1024
+        yield b"}"
+
+    streamed = client.post("/api/ask", content=chunked(), headers={"content-type": "application/json"})
+    assert streamed.status_code == 413
+
 
 def test_openapi_docs_are_served(server: tuple[str, Settings]) -> None:
     assert httpx.get(f"{server[0]}/docs").status_code == 200
