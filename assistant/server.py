@@ -58,10 +58,10 @@ def _ui_auth(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def serve(settings: Settings) -> None:
-    """Run the server; index the reports folder first when nothing is indexed yet, then warm up."""
+    """Run the server: index what changed in the reports folder since it last ran, then warm up."""
     import uvicorn
 
     service = ReportService(settings)
-    service.index_if_empty()
+    service.index_at_start()
     service.warm_up()
     uvicorn.run(create_app(settings, service), host=settings.host, port=settings.port, log_level="info")

@@ -170,6 +170,11 @@ class ReportService:
             raise NotFoundError(f"没有任务 {job_id!r} / No job {job_id!r}.")
         return self._jobs[job_id]
 
+    def index_at_start(self) -> Job:
+        """The server's first job: everything on a first start; on a restart, what changed while it was down
+        (reports dropped in, a job a kill cut short). An unchanged report costs a hash, not an embedding."""
+        return self.index_if_empty() or self.reindex()
+
     def index_if_empty(self) -> Job | None:
         """On first start with nothing indexed, index the reports folder; the same job while it runs."""
         with self._lock:
