@@ -244,7 +244,8 @@ def figures(
     from assistant.glossary import Glossary
 
     try:
-        rows = FigureTable(IndexReader(_settings(home)), Glossary.load()).rows(indicator, report, year)
+        settings = _settings(home)
+        rows = FigureTable(IndexReader(settings), Glossary.load(settings.glossary)).rows(indicator, report, year)
     except ReportChatError as exc:
         err_console.print(f"[red]错误 / error:[/red] {exc}")
         raise typer.Exit(2) from exc

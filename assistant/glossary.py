@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.prompts import PROMPTS_DIR
+from index.errors import ReportChatError
 
 _MAX_PHRASE_WORDS = 6
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z0-9]+)*")
@@ -74,22 +75,12 @@ class Glossary:
         self.zh_terms = sorted(self.zh_to_en, key=len, reverse=True)
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "Glossary":
-        path = path or PROMPTS_DIR / "glossary.tsv"
+    def load(cls, extra: Path | None = None) -> "Glossary":
+        """The shipped glossary, with the user's own file (``REPORTCHAT_GLOSSARY``) read first: on a phrase
+        both know, the user's renderings lead."""
         entries: dict[str, list[str]] = {}
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            if line.count("\t") != 1:
-                raise ValueError(f"{path}:{number}: expected 'english<TAB>chinese', got {line!r}")
-            en_side, zh_side = line.split("\t")
-            zh_terms = [z.strip() for z in zh_side.split("|") if z.strip()]
-            for en in en_side.split("|"):
-                key = " ".join(english_words(en))
-                if key and zh_terms:
-                    entries.setdefault(key, [])
-                    entries[key] += [z for z in zh_terms if z not in entries[key]]
+        for path in [*([extra] if extra else []), PROMPTS_DIR / "glossary.tsv"]:
+            _read_entries(path, entries)
         return cls(entries)
 
     def translate(self, words: list[str]) -> tuple[list[Term], list[tuple[int, str]]]:
@@ -139,6 +130,32 @@ class Glossary:
                 taken[start : start + len(zh)] = [True] * len(zh)
                 found.append(self.zh_to_en[zh])
         return found
+
+
+class GlossaryError(ReportChatError):
+    """A glossary file that cannot be read as 'english<TAB>chinese' lines."""
+
+
+def _read_entries(path: Path, entries: dict[str, list[str]]) -> None:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GlossaryError(f"无法读取词表 {path} / Cannot read the glossary {path}: {exc}") from exc
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.count("\t") != 1:
+            raise GlossaryError(
+                f"词表格式错误 {path}:{number} / {path}:{number}: expected 'english<TAB>中文|中文', got {line!r}"
+            )
+        en_side, zh_side = line.split("\t")
+        zh_terms = [z.strip() for z in zh_side.split("|") if z.strip()]
+        for en in en_side.split("|"):
+            key = " ".join(english_words(en))
+            if key and zh_terms:
+                entries.setdefault(key, [])
+                entries[key] += [z for z in zh_terms if z not in entries[key]]
 
 
 class Dictionary:

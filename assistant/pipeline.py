@@ -46,7 +46,7 @@ class Assistant:
     def __init__(self, settings: Settings, reader: IndexReader | None = None, llm: object | None = None) -> None:
         self.settings = settings
         self.reader = reader or IndexReader(settings)
-        self.glossary = Glossary.load()
+        self.glossary = Glossary.load(settings.glossary)
         self.planner = QueryPlanner(
             self.glossary, Dictionary(settings.home / "cache"), self._in_reports, self._rarity
         )

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible base URL (vLLM, DeepSeek, llama.cpp …).")
     llm_api_key: SecretStr | None = Field(default=None, description="API key of the LLM endpoint.")
     llm_timeout_s: float = Field(default=60.0, gt=0, description="Give up on the LLM after this long.")
+    glossary: Path | None = Field(
+        default=None, description="Your own glossary (english<TAB>中文|中文 lines), read before the shipped one.",
+    )
     llm_backoff_s: float = Field(
         default=30.0, ge=0, description="After an LLM failure, answer extractively this long before asking again."
     )

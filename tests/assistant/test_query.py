@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.glossary import Dictionary, Glossary, english_words
+from assistant.glossary import Dictionary, Glossary, GlossaryError, english_words
 from assistant.language import detect_language
 from assistant.places import PlaceIndex, place_units
 from assistant.query import QueryPlanner
@@ -84,6 +84,25 @@ def test_english_words_split_hyphens_and_drop_possessives() -> None:
 def test_glossary_matches_the_longest_phrase_and_plurals(planner: QueryPlanner) -> None:
     terms, leftover = planner.glossary.translate(english_words("legal aid cases"))
     assert terms[0].zh == "法律援助案件" and leftover == []
+
+
+def test_a_users_own_glossary_adds_phrases_and_its_renderings_lead(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.tsv"
+    mine.write_text("# our district's words\nsmart court|e-court\t智慧法院\nlegal aid case\t法援案件\n", "utf-8")
+
+    glossary = Glossary.load(mine)
+
+    assert glossary.entries["smart court"] == glossary.entries["e court"] == ["智慧法院"]
+    assert glossary.entries["legal aid case"][:2] == ["法援案件", "法律援助案件"]  # the shipped ones follow
+
+
+def test_a_malformed_glossary_file_is_a_clear_error(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.tsv"
+    mine.write_text("smart court 智慧法院\n", "utf-8")
+    with pytest.raises(GlossaryError, match="mine.tsv:1"):
+        Glossary.load(mine)
+    with pytest.raises(GlossaryError, match="Cannot read"):
+        Glossary.load(tmp_path / "missing.tsv")
 
 
 def test_dictionary_fills_in_words_the_glossary_lacks(tmp_path) -> None:
