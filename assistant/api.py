@@ -127,7 +127,7 @@ def build_api(service: ReportService) -> APIRouter:
 
     @router.get("/api/reports", tags=["reports"])
     def reports() -> list[dict[str, Any]]:
-        return [_report_json(r) for r in service.reports()]
+        return [r.summary() for r in service.reports()]
 
     @router.post("/api/reports", status_code=202, tags=["reports"])
     def upload(files: list[UploadFile] = File(...)) -> dict[str, Any]:
@@ -223,11 +223,3 @@ def _sse(events: Iterator[str | Answer], completion_id: str, created: int) -> It
     except ReportChatError as exc:
         yield f"data: {json.dumps({'error': {'message': str(exc)}}, ensure_ascii=False)}\n\n"
     yield "data: [DONE]\n\n"
-
-
-def _report_json(record: Any) -> dict[str, Any]:
-    return {
-        "report_id": record.report_id, "title": record.title, "year": record.year, "publisher": record.publisher,
-        "published": record.published, "place": record.place, "chunks": record.n_chunks,
-        "file": record.path.rsplit("/", 1)[-1],
-    }

@@ -101,15 +101,23 @@ def _print_summary(summary: IndexSummary) -> None:
 
 
 @app.command()
-def reports(home: HomeOption = None) -> None:
+def reports(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per report")] = False,
+    home: HomeOption = None,
+) -> None:
     """列出已索引的报告 / List the indexed reports."""
     try:
         records = IndexReader(_settings(home)).reports()
     except ReportChatError as exc:
         err_console.print(f"[red]错误 / error:[/red] {exc}")
         raise typer.Exit(2) from exc
+    if as_json:
+        for record in records:
+            typer.echo(json.dumps(record.summary(), ensure_ascii=False))
+        return
     table = Table(title=f"已索引报告 / indexed reports: {len(records)}")
-    for column in ("id", "标题 title", "年份 year", "来源 source", "分块 chunks"):
+    table.add_column("id", no_wrap=True, min_width=max((len(r.report_id) for r in records), default=2))  # for --report
+    for column in ("标题 title", "年份 year", "来源 source", "分块 chunks"):
         table.add_column(column)
     for r in records:
         table.add_row(r.report_id, r.title, str(r.year or "—"), r.publisher or "—", str(r.n_chunks))

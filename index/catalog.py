@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from index.indicators import EXTRACTOR_VERSION, FigureRecord, extract_figures
 
@@ -58,6 +59,14 @@ class ReportRecord:
     text: str
     n_chunks: int
     indexed_at: str
+
+    def summary(self) -> dict[str, Any]:
+        """What a listing shows of a report (the HTTP API, `reportchat reports --json`): not its text."""
+        return {
+            "report_id": self.report_id, "title": self.title, "year": self.year, "publisher": self.publisher,
+            "published": self.published, "place": self.place, "chunks": self.n_chunks,
+            "file": self.path.rsplit("/", 1)[-1],
+        }
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,19 @@ def test_index_prints_the_counts_and_reports_lists_them(corpus: Path, tmp_path: 
     assert "added 1" in first.output and "unchanged 0" in first.output
     assert "added 0" in second.output and "unchanged 1" in second.output
     assert "甲县2025年法治政府建设年度报告" in listing.output and "2025" in listing.output
+
+
+def test_reports_lists_whole_ids_and_as_json(tmp_path: Path) -> None:
+    folder, home = tmp_path / "corpus", str(tmp_path / "home")
+    write_report(folder, "datong-yungang-2025-fazhi-zhengfu-annual-report.txt", "甲县", 2025, 249)
+    runner.invoke(app, ["index", str(folder), "--home", home])
+
+    table = runner.invoke(app, ["reports", "--home", home], terminal_width=80)
+    as_json = runner.invoke(app, ["reports", "--json", "--home", home])
+
+    assert "datong-yungang-2025-fazhi-zhengfu-annual-report" in table.output  # whole, for --report
+    (listed,) = [json.loads(line) for line in as_json.output.splitlines()]
+    assert listed["report_id"] == "datong-yungang-2025-fazhi-zhengfu-annual-report" and listed["year"] == 2025
 
 
 def test_home_comes_from_the_environment(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
