@@ -12,11 +12,15 @@ from tests.reports import write_report
 
 
 def consistent(indexer: Indexer) -> bool:
-    """Chroma, the catalog and the lexical rows list exactly the same chunks."""
+    """Chroma, the catalog, its lexical rows and a reader's BM25 index list exactly the same chunks, each
+    once, and every report's chunk count is the number of its chunks."""
     collection = indexer.catalog.get_meta("collection")
     catalog_ids = indexer.catalog.chunk_ids()
-    lexical_ids = {cid for cid, _ in indexer.catalog.lexical_rows()}
-    return indexer.store.ids(collection) == catalog_ids == lexical_ids
+    lexical = [cid for cid, _ in indexer.catalog.lexical_rows()]
+    bm25 = IndexReader(indexer.settings, embeddings=indexer.embeddings).lexical_index().ids
+    counted = sum(report.n_chunks for report in indexer.catalog.reports())
+    same = indexer.store.ids(collection) == catalog_ids == set(lexical) == set(bm25)
+    return same and len(lexical) == len(bm25) == len(catalog_ids) == counted
 
 
 @pytest.fixture
