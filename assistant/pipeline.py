@@ -19,7 +19,7 @@ from assistant.places import PlaceIndex
 from assistant.query import QueryPlan, QueryPlanner
 from assistant.retrieve import Filters, HybridRetriever
 from assistant.table_answers import TableAnswer, TableAnswerer
-from assistant.types import Answer, Draft, Passage
+from assistant.types import Answer, Citation, Draft, Passage
 from assistant.verify import unheld_figures, unsupported_figures
 from index.catalog import ReportRecord
 from index.errors import ReportChatError
@@ -153,6 +153,8 @@ class Assistant:
                         yield event
         draft = draft or not_found(plan)
         draft, verified, used = self._verified(draft, plan, passages, used, notes)
+        if draft.found:
+            notes += _whose_figure(draft.citations, retrieval.scope, self.reader.reports())
         answer_text = draft.answer
         if not draft.found and notes:
             answer_text += "\n\n" + "\n".join(notes)
@@ -243,6 +245,20 @@ class Assistant:
             else f"⚠ Unverified: {shown} does not appear in the cited passages."
         )
         return Draft(answer=f"{warning}\n\n{draft.answer}", found=draft.found, citations=draft.citations), False, used
+
+
+def _whose_figure(citations: list[Citation], scope: set[str] | None, reports: list[ReportRecord]) -> list[str]:
+    """Several reports searched ("2025年受理了多少件…" over three districts, or one place over two years):
+    say which report the answer is from, and that the others may give their own figures."""
+    searched = [r for r in reports if scope is None or r.report_id in scope]
+    cited = list(dict.fromkeys(c.title for c in citations))
+    if len(searched) < 2 or not cited:
+        return []
+    titles = "、".join(f"《{title}》" for title in cited)
+    return [
+        f"问题没有限定到一份报告,答案出自{titles};其他报告可能有各自的数字 / The question does not narrow the "
+        f"search to one report: this answer is from {titles}; the other reports may give figures of their own."
+    ]
 
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?=\s)")

@@ -163,6 +163,15 @@ def test_a_figure_for_part_of_what_is_counted_is_not_the_answer(bot: Assistant, 
     assert answer.citations  # the nearest figure, cited, for the reader to judge
 
 
+def test_an_answer_from_one_of_several_reports_searched_says_which(bot: Assistant) -> None:
+    broad = bot.ask("2025年受理了多少件法律援助案件?")  # two places have a 2025 report
+    narrow = bot.ask("云冈区2025年受理了多少件法律援助案件?")
+
+    (note,) = broad.notes
+    assert f"《{broad.citations[0].title}》" in note and "other reports may give figures of their own" in note
+    assert narrow.notes == []
+
+
 def test_filters_narrow_the_reports_searched(bot: Assistant, sample_id: str) -> None:
     answer = bot.ask("受理了多少件法律援助案件?", filters=Filters(report_ids=frozenset({"nanle-2025"})))
     assert "316" in answer.answer
