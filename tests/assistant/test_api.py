@@ -90,6 +90,14 @@ def test_api_keys_are_required_and_checked(server: tuple[str, Settings]) -> None
     assert httpx.get(f"{server[0]}/healthz").json()["status"] == "ok"
 
 
+def test_with_api_keys_the_web_chat_asks_for_one_as_its_password(server: tuple[str, Settings]) -> None:
+    with httpx.Client(base_url=server[0], timeout=30) as browser:
+        assert browser.get("/config").status_code == 401
+        assert browser.post("/login", data={"username": "anyone", "password": "wrong"}).status_code >= 400
+        assert browser.post("/login", data={"username": "anyone", "password": KEY}).status_code == 200
+        assert browser.get("/config").status_code == 200  # logged in: the UI's config is served
+
+
 @pytest.mark.parametrize(
     ("name", "data", "status"),
     [("report.exe", b"MZ binary", 400), ("../../escape.txt", b"", 400), ("big.txt", b"x" * (1024 * 1024 + 10), 400)],
