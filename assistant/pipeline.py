@@ -20,7 +20,7 @@ from assistant.query import QueryPlan, QueryPlanner
 from assistant.retrieve import Filters, HybridRetriever
 from assistant.table_answers import TableAnswer, TableAnswerer
 from assistant.types import Answer, Citation, Draft, Passage
-from assistant.verify import unheld_figures, unsupported_figures
+from assistant.verify import passage_figures, unheld_figures, unsupported_figures
 from index.catalog import ReportRecord
 from index.errors import ReportChatError
 from index.lexical import tokenize
@@ -271,7 +271,7 @@ def _sentences_held(events: Iterator[str | Draft], passages: list[Passage]) -> I
     that ends the stream replaces the text, and an invented figure is never on screen, not even for
     the seconds before it would be corrected.
     """
-    pending, flowing = "", True
+    held, pending, flowing = passage_figures(passages), "", True
     for event in events:
         if isinstance(event, Draft):
             yield event
@@ -279,10 +279,10 @@ def _sentences_held(events: Iterator[str | Draft], passages: list[Passage]) -> I
         pending += event
         while flowing and (end := _SENTENCE_END.search(pending)):
             sentence, pending = pending[: end.end()], pending[end.end():]
-            flowing = not unheld_figures(sentence, passages)
+            flowing = not unheld_figures(sentence, held)
             if flowing:
                 yield sentence
-    if flowing and pending and not unheld_figures(pending, passages):
+    if flowing and pending and not unheld_figures(pending, held):
         yield pending
 
 

@@ -135,6 +135,8 @@ class PlaceIndex:
         for report in reports:
             source = report.place or report.title
             self.by_report[report.report_id] = place_units(source) if source else []
+        # Names and stems of the indexed places (云冈区, 云冈): a place inside or around one is not "unindexed".
+        self._indexed = {name for places in self.by_report.values() for p in places for name in (p.name, p.stem)}
 
     def in_chinese(self, question: str) -> dict[str, set[str]]:
         """{place name: report ids} for places a Chinese question names (云冈区 or just 云冈)."""
@@ -148,10 +150,9 @@ class PlaceIndex:
     def unindexed(self, question: str) -> list[str]:
         """Places a question names that no indexed report is of (北京市, "Shanghai"): CC-CEDICT's place names
         with their level (朝阳区), or a province's or major city's alone (河南, 北京); in English, by pinyin."""
-        indexed = {p.name for places in self.by_report.values() for p in places}
-        indexed |= {p.stem for places in self.by_report.values() for p in places}
         import jieba
 
+        indexed = self._indexed
         init_jieba()
         names = _place_names()
         words = set(jieba.cut(question))  # 长治 alone is a city; in 长治久安 it is not

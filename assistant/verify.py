@@ -44,13 +44,18 @@ def unsupported_figures(
     return sorted(v for v in numbers_in(answer) if v not in support and v not in computed and v not in dates)
 
 
-def unheld_figures(text: str, passages: Sequence[Passage]) -> list[float]:
-    """Figures in ``text`` that none of ``passages`` holds, ``[n]`` markers aside: a looser test than
-    ``unsupported_figures`` (any passage, not the cited one), for an answer still being written."""
-    support: set[float] = set()
+def passage_figures(passages: Sequence[Passage]) -> set[float]:
+    """Every figure the passages (and their titles: the year) hold."""
+    held: set[float] = set()
     for passage in passages:
-        support |= numbers_in(passage.text) | numbers_in(passage.title)
-    return sorted(v for v in numbers_in(_CITED.sub(" ", text)) if v not in support)
+        held |= numbers_in(passage.text) | numbers_in(passage.title)
+    return held
+
+
+def unheld_figures(text: str, held: set[float]) -> list[float]:
+    """Figures in ``text`` outside ``held`` (``passage_figures``), ``[n]`` markers aside: a looser test than
+    ``unsupported_figures`` (any passage, not the cited one), for an answer still being written."""
+    return sorted(v for v in numbers_in(_CITED.sub(" ", text)) if v not in held)
 
 
 def _shown_arithmetic(answer: str, support: set[float]) -> set[float]:
