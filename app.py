@@ -4,13 +4,18 @@
 """
 
 import argparse
+import sys
 from pathlib import Path
 
 from assistant.server import serve
-from index.settings import Settings
+from index.errors import SettingsError
+from index.settings import load_settings
 
 if __name__ == "__main__":
-    settings = Settings()
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        sys.exit(f"reportchat: {exc}")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=settings.host)
     parser.add_argument("--port", type=int, default=settings.port)

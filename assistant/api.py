@@ -14,21 +14,35 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, File, HTTPException, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from assistant.figure_table import to_csv, to_xlsx
+from assistant.markup import inert_html
 from assistant.pipeline import QuestionError
 from assistant.retrieve import Filters
 from assistant.service import NotFoundError, ReportService, UploadError
 from assistant.types import Answer
-from index.errors import IndexNotFoundError, ReportChatError, StoreUnavailableError
+from index.errors import (
+    CatalogDamagedError,
+    HomeNotWritableError,
+    IndexNotFoundError,
+    ReportChatError,
+    StoreUnavailableError,
+)
 
 MODEL_NAME = "reportchat"
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# Bounds on what one request may carry; the pipeline reads only the latest turns of a history.
+MAX_MESSAGES = 200
+MAX_REPORT_IDS = 100
+ReportId = Annotated[str, StringConstraints(max_length=200)]
+Year = Annotated[int, Field(ge=1900, le=2200)]
 
 
 class ChatMessage(BaseModel):
@@ -38,19 +52,19 @@ class ChatMessage(BaseModel):
 
 class ChatRequest(BaseModel):
     model: str = MODEL_NAME
-    messages: list[ChatMessage] = Field(min_length=1)
+    messages: list[ChatMessage] = Field(min_length=1, max_length=MAX_MESSAGES)
     stream: bool = False
     # Extensions (send with the openai client's extra_body=...):
-    report_ids: list[str] | None = None
-    year: int | None = None
+    report_ids: list[ReportId] | None = Field(None, max_length=MAX_REPORT_IDS)
+    year: Year | None = None
     answerer: Literal["auto", "extractive", "llm"] = "auto"
 
 
 class AskRequest(BaseModel):
     question: str
-    history: list[tuple[str, str]] = []
-    report_ids: list[str] | None = None
-    year: int | None = None
+    history: list[tuple[str, str]] = Field([], max_length=MAX_MESSAGES // 2)
+    report_ids: list[ReportId] | None = Field(None, max_length=MAX_REPORT_IDS)
+    year: Year | None = None
     answerer: Literal["auto", "extractive", "llm"] = "auto"
 
 
@@ -58,7 +72,8 @@ def install_error_handlers(app: FastAPI) -> None:
     """Domain errors become 4xx/5xx with the bilingual message, never a stack trace."""
     statuses: list[tuple[type[Exception], int]] = [
         (NotFoundError, 404), (UploadError, 400), (QuestionError, 422),
-        (IndexNotFoundError, 503), (StoreUnavailableError, 503), (ReportChatError, 400),
+        (IndexNotFoundError, 503), (StoreUnavailableError, 503), (CatalogDamagedError, 503),
+        (HomeNotWritableError, 503), (ReportChatError, 400),
     ]
     for error_type, status in statuses:
         app.add_exception_handler(error_type, _handler(status))
@@ -72,7 +87,7 @@ def _handler(status: int) -> Any:
 
 
 def build_api(service: ReportService) -> APIRouter:
-    keys = [k.strip() for k in (service.settings.api_keys.get_secret_value() if service.settings.api_keys else "").split(",") if k.strip()]
+    keys = service.settings.api_key_list
 
     def authorized(request: Request) -> None:
         if not keys:
@@ -97,7 +112,7 @@ def build_api(service: ReportService) -> APIRouter:
             return {
                 "id": completion_id, "object": "chat.completion", "created": created, "model": MODEL_NAME,
                 "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": answer.answer}}],
+                             "message": {"role": "assistant", "content": inert_html(answer.answer)}}],
                 "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
                 "reportchat": _extra(answer),
             }
@@ -106,12 +121,14 @@ def build_api(service: ReportService) -> APIRouter:
     @router.post("/api/ask", response_model=Answer, tags=["reports"])
     def ask(request: AskRequest) -> Answer:
         filters = Filters(frozenset(request.report_ids) if request.report_ids else None, request.year)
-        return service.assistant().ask(request.question, request.history, filters, request.answerer)
+        answer = service.assistant().ask(request.question, request.history, filters, request.answerer)
+        return answer.model_copy(update={"answer": inert_html(answer.answer)})
 
     @router.get("/api/figures", tags=["figures"])
     def figures(
-        indicator: str | None = None, report_id: list[str] | None = Query(None), year: int | None = None,
-        format: Literal["json", "csv", "xlsx"] = "json",
+        indicator: Annotated[str | None, Query(max_length=200)] = None,
+        report_id: Annotated[list[ReportId] | None, Query(max_length=MAX_REPORT_IDS)] = None,
+        year: Annotated[Year | None, Query()] = None, format: Literal["json", "csv", "xlsx"] = "json",
     ) -> Any:
         """Every figure of the indexed reports (filters: an indicator or part of one, report ids, year)."""
         rows = service.assistant().figures.rows(indicator, report_id, year)
@@ -215,11 +232,13 @@ def _sse(events: Iterator[str | Answer], completion_id: str, created: int) -> It
         for event in events:
             if isinstance(event, Answer):
                 # The verified answer is final: what streamed before was provisional.
-                rest = event.answer[len(sent):] if event.answer.startswith(sent) else "\n\n" + event.answer
+                final = inert_html(event.answer)
+                rest = final[len(sent):] if final.startswith(sent) else "\n\n" + final
                 yield chunk({"content": rest} if rest else {}, "stop", _extra(event))
             else:
-                sent += event
-                yield chunk({"content": event})
+                piece = inert_html(event)
+                sent += piece
+                yield chunk({"content": piece})
     except ReportChatError as exc:
         yield f"data: {json.dumps({'error': {'message': str(exc)}}, ensure_ascii=False)}\n\n"
     yield "data: [DONE]\n\n"

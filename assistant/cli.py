@@ -13,6 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from index import IndexReader, Indexer, IndexSummary, ReportChatError, Settings
+from index.errors import SettingsError
+from index.settings import load_settings
 
 if TYPE_CHECKING:
     from assistant.pipeline import Assistant
@@ -30,7 +32,11 @@ HomeOption = Annotated[
 
 
 def _settings(home: Path | None) -> Settings:
-    return Settings().with_home(home)
+    try:
+        return load_settings().with_home(home)
+    except SettingsError as exc:
+        err_console.print(f"[red]错误 / error:[/red] {exc}")
+        raise typer.Exit(2) from None
 
 
 class _Bars:
@@ -83,6 +89,8 @@ def index(
 
 
 def _print_summary(summary: IndexSummary) -> None:
+    if summary.set_aside:
+        console.print(f"损坏的索引清单已移到 / the damaged catalog was moved aside to {summary.set_aside}")
     if summary.rebuilt:
         console.print("重建索引 / index rebuilt from scratch")
     counts = (

@@ -112,7 +112,7 @@ def to_csv(rows: list[FigureRow]) -> str:
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         data = row.model_dump()
-        writer.writerow([data[c] if data[c] is not None else "" for c in CSV_COLUMNS])
+        writer.writerow([_inert_cell(data[c]) if data[c] is not None else "" for c in CSV_COLUMNS])
     return "\ufeff" + out.getvalue()
 
 
@@ -127,8 +127,19 @@ def to_xlsx(rows: list[FigureRow], path: Path | BinaryIO) -> None:
     for row in rows:
         data = row.model_dump()
         sheet.append([data[c] for c in CSV_COLUMNS])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # report text is text: "=…" stays a string, never a live formula
     sheet.freeze_panes = "A2"
     book.save(path)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert_cell(value: object) -> object:
+    """A text cell a spreadsheet would read as a formula gets a leading apostrophe (OWASP's CSV advice)."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
 def dominant_unit(rows: list[FigureRow]) -> str:

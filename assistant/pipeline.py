@@ -34,6 +34,8 @@ AnswererChoice = Literal["auto", "extractive", "llm"]
 History = list[tuple[str, str]]  # (question, answer) pairs, oldest first
 
 MAX_QUESTION_CHARS = 1000
+MAX_HISTORY_TURNS = 8  # a follow-up is read against the latest turns; older ones would only cost time
+MAX_ANSWER_CHARS = 4 * MAX_QUESTION_CHARS
 _WARM_UP_QUESTIONS = ("2025年受理了多少件法律援助案件?", "How many legal aid cases were accepted?")
 _FOLLOW_UP = re.compile(r"^\s*(那|那么|还有|另外|以及|and\b|what about|how about|also\b)", re.I)
 
@@ -111,7 +113,7 @@ class Assistant:
         use_llm = self.llm is not None and answerer in ("auto", "llm")
         if answerer == "llm" and self.llm is None:
             notes.append("未配置大模型,使用抽取式回答 / No LLM is configured: answered extractively.")
-        plan = self._plan_in_context(question, history or [], use_llm, notes)
+        plan = self._plan_in_context(question, _recent(history or []), use_llm, notes)
         # "How many summary-procedure cases" where no report mentions one: no total of all cases stands in for
         # it; nor do the indexed reports answer for a place none of them is of.
         unanswerable = plan.unmentioned or plan.unindexed_places
@@ -296,6 +298,11 @@ def _checked(question: str) -> str:
             f"({len(question)} characters, limit {MAX_QUESTION_CHARS}): ask about one thing at a time."
         )
     return question
+
+
+def _recent(history: History) -> History:
+    """The latest turns, each cut to a bound: whatever a client sends, a question pays only for these."""
+    return [(q[:MAX_QUESTION_CHARS], a[:MAX_ANSWER_CHARS]) for q, a in history[-MAX_HISTORY_TURNS:]]
 
 
 def _is_follow_up(question: str, plan: QueryPlan) -> bool:

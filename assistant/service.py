@@ -19,11 +19,14 @@ from typing import Any
 from assistant.pipeline import Assistant
 from index.catalog import Catalog, ReportRecord
 from index.embed import load_embeddings
-from index.errors import IndexNotFoundError, ReportChatError
+from index.errors import IndexNotFoundError, ReportChatError, echo
 from index.indexer import Indexer
 from index.load import SUPPORTED_SUFFIXES
 from index.reader import IndexReader
 from index.settings import Settings
+
+
+KEPT_JOBS = 100
 
 
 class UploadError(ReportChatError):
@@ -89,11 +92,14 @@ class ReportService:
         self._first_job: Job | None = None
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reindex")
         self._lock = threading.Lock()
+        self._jobs_lock = threading.Lock()  # apart from _lock, which index_if_empty holds while it calls reindex
 
     # --- reading -------------------------------------------------------------------------
     def assistant(self) -> Assistant:
         """The assistant over the current index (IndexNotFoundError before the first index)."""
         with self._lock:
+            if self._assistant is not None and self._assistant.reader.catalog.damaged:
+                self._assistant = None  # open the catalog anew: `reportchat index --rebuild` may have replaced it
             if self._assistant is None:
                 reader = IndexReader(self.settings, embeddings=self.embeddings)
                 if reader.catalog.get_meta("collection") is None:
@@ -113,7 +119,7 @@ class ReportService:
     def report(self, report_id: str) -> ReportRecord:
         record = next((r for r in self.reports() if r.report_id == report_id), None)
         if record is None:
-            raise NotFoundError(f"没有报告 {report_id!r} / No report {report_id!r} is indexed.")
+            raise NotFoundError(f"没有报告 {echo(report_id)} / No report {echo(report_id)} is indexed.")
         return record
 
     # --- writing ---------------------------------------------------------------------------
@@ -134,7 +140,7 @@ class ReportService:
         folder = self.settings.reports_dir.resolve()
         target = (folder / name).resolve()
         if target.parent != folder:
-            raise UploadError(f"文件名无效 / Invalid file name {filename!r}.")
+            raise UploadError(f"文件名无效 / Invalid file name {echo(filename)}.")
         return target
 
     def save_upload(self, filename: str, data: bytes) -> Path:
@@ -161,18 +167,33 @@ class ReportService:
     def reindex(self) -> Job:
         """Start (or queue) a background indexing run of the reports folder."""
         job = Job(id=uuid.uuid4().hex[:12])
-        self._jobs[job.id] = job
+        with self._jobs_lock:
+            self._forget_old_jobs()
+            self._jobs[job.id] = job
         self._writer.submit(self._run, job)
         return job
 
+    def _forget_old_jobs(self) -> None:
+        """Keep the latest KEPT_JOBS finished jobs for clients to poll; older ones would pile up forever."""
+        finished = [j for j in self._jobs.values() if j.state in ("done", "failed")]
+        for job in finished[: max(0, len(finished) - KEPT_JOBS)]:
+            del self._jobs[job.id]
+
     def job(self, job_id: str) -> Job:
         if job_id not in self._jobs:
-            raise NotFoundError(f"没有任务 {job_id!r} / No job {job_id!r}.")
+            raise NotFoundError(f"没有任务 {echo(job_id)} / No job {echo(job_id)}.")
         return self._jobs[job_id]
 
     def index_at_start(self) -> Job:
         """The server's first job: everything on a first start; on a restart, what changed while it was down
-        (reports dropped in, a job a kill cut short). An unchanged report costs a hash, not an embedding."""
+        (reports dropped in, a job a kill cut short). An unchanged report costs a hash, not an embedding.
+        First the catalog is read whole, so that a damaged one (CatalogDamagedError) or an unwritable data home
+        (HomeNotWritableError) is said at start rather than by the first request."""
+        catalog = Catalog(self.settings.home / "catalog.sqlite")
+        try:
+            catalog.check()
+        finally:
+            catalog.close()
         return self.index_if_empty() or self.reindex()
 
     def index_if_empty(self) -> Job | None:
@@ -215,5 +236,5 @@ def safe_filename(filename: str) -> str:
     """The last path component, without control or path characters: never a way out of the folder."""
     name = _UNSAFE.sub("_", Path((filename or "").replace("\\", "/")).name).strip(" .")
     if not name or name in (".", ".."):
-        raise UploadError(f"文件名无效 / Invalid file name {filename!r}.")
+        raise UploadError(f"文件名无效 / Invalid file name {echo(filename)}.")
     return name[:200]

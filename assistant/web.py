@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from gradio import utils as gradio_utils
 
+from assistant.markup import inert_html
 from assistant.pipeline import AnswererChoice, History
 from assistant.retrieve import Filters
-from assistant.service import Job, ReportService
+from assistant.service import Job, ReportService, UploadError
 from assistant.types import Answer, Citation
 from assistant.web_figures import chart_frames, figures_tab
 from index.catalog import ReportRecord
@@ -42,7 +44,8 @@ INDEXING = "正在建立索引,请稍后再问 / The reports are still being ind
 _EMPTY_PANEL = '<p class="rc-empty">引用的原文会显示在这里 / The cited passages appear here.</p>'
 _PENDING_PANEL = '<p class="rc-empty">检索与核实中… / Searching and verifying…</p>'
 _MARKER = re.compile(r"\[(\d+)\]")
-_QUOTE_PREFIX = re.compile(r"[ \t]*(?:>[ \t]?)*")
+_MAX_MESSAGES = 200  # the chat keeps this many messages on screen; the answerer reads only the latest turns
+_CACHE_CLEANUP_S = (600, 3600)  # every 10 min, Gradio deletes its copies of files older than an hour
 _POLL_S = 0.3
 _JOB_WAIT_S = 3600.0  # a handler stops following a job after this; the job itself runs on
 # Scoped into the HTML panels (css_template) so the UI looks right however it is mounted;
@@ -67,14 +70,10 @@ def _escape(text: str) -> str:
 
 
 def answer_markdown(answer: Answer) -> str:
-    """The answer as chat markdown: escaped line by line (keeping `>` quote markers), `[n]` linked to its card."""
-    lines = []
-    for line in answer.answer.split("\n"):
-        marker = _QUOTE_PREFIX.match(line).group(0)  # type: ignore[union-attr]
-        lines.append(marker + _escape(line[len(marker):]))
+    """The answer as chat markdown: report HTML made inert, `[n]` linked to its card."""
     numbers = {c.n for c in answer.citations}
     text = _MARKER.sub(
-        lambda m: f'<a href="#cite-{m[1]}">[{m[1]}]</a>' if int(m[1]) in numbers else m[0], "\n".join(lines)
+        lambda m: f'<a href="#cite-{m[1]}">[{m[1]}]</a>' if int(m[1]) in numbers else m[0], inert_html(answer.answer)
     )
     if not answer.verified and "⚠" not in answer.answer:
         text = "**⚠ 未经核实 / Unverified**\n\n" + text
@@ -155,7 +154,7 @@ class _WebChat:
             gr.Warning("请输入问题 / Type a question first.")
             yield (gr.skip(),) * 6
             return
-        messages = [*messages, _msg("user", _escape(question)), _msg("assistant", "…")]
+        messages = [*messages[-_MAX_MESSAGES:], _msg("user", _escape(question)), _msg("assistant", "…")]
         try:
             assistant = None if self._first_index_running() else self.service.assistant()
         except IndexNotFoundError:
@@ -225,8 +224,8 @@ class _WebChat:
         """Check every file, store them all, re-index, and follow the job to its end."""
         if not files:
             return _problem("没有选择文件 / No file was chosen.")
-        contents = [(Path(f).name, Path(f).read_bytes()) for f in files]
         try:
+            contents = [self._received(f) for f in files]
             for name, data in contents:  # all checked before any is written
                 self.service.check_upload(name, data)
             saved = [self.service.save_upload(name, data).name for name, data in contents]
@@ -235,6 +234,24 @@ class _WebChat:
             return _problem(str(exc))
         done = self._follow(job, progress)
         return (f"已上传 / Uploaded: {_escape(', '.join(saved))}\n\n{done}", *self.refresh())
+
+    def _received(self, file: str) -> tuple[str, bytes]:
+        """An upload's name and bytes, read only from Gradio's upload folder and within the upload limit.
+
+        A handler's input comes from whoever calls it, not only from our page: a path elsewhere (the
+        server's own files, a link out of the folder, a device) is refused before it is opened.
+        """
+        folder = Path(gradio_utils.get_upload_folder()).resolve()
+        path = Path(file).resolve()
+        if not path.is_relative_to(folder) or not path.is_file():
+            raise UploadError("只能索引通过本页上传的文件 / Only files uploaded through this page can be indexed.")
+        limit = self.service.max_upload_bytes
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise UploadError(f"文件过大 / File too large: limit {limit / 1e6:.0f} MB.")
+        path.unlink(missing_ok=True)  # copied into the reports folder next, or refused: Gradio's copy is spent
+        return Path(file).name, data
 
     def remove(self, report_id: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
         if not report_id:
@@ -294,7 +311,7 @@ def _row(record: ReportRecord) -> list[Any]:
 def build_ui(service: ReportService) -> gr.Blocks:
     """The web chat over ``service``: a chat tab with citations beside it, and a reports tab."""
     web = _WebChat(service)
-    with gr.Blocks(title="报告问答 · reportchat", analytics_enabled=False) as ui:
+    with gr.Blocks(title="报告问答 · reportchat", analytics_enabled=False, delete_cache=_CACHE_CLEANUP_S) as ui:
         gr.Markdown("## 报告问答 · reportchat\n从政府年度报告中查数字,并引用原文 / "
                     "Exact figures from government annual reports, with the sentence they come from.")
         banner = gr.HTML("", css_template=CSS, js_on_load=None, elem_id="rc-banner")

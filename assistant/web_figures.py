@@ -9,7 +9,10 @@ is HTML-escaped before it becomes HTML.
 from __future__ import annotations
 
 import html
+import shutil
 import tempfile
+import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,8 @@ COLUMNS = ["地区 / Place", "年份 / Year", "指标 / Indicator", "原文用�
            "限定 / Qualifier", "报告 / Report", "编号 / ID"]
 _TYPES = ["str", "number", "str", "str", "number", "str", "str", "str", "str"]
 ALL_YEARS = "all"
+_MAX_INDICATOR_CHARS = 200
+_EXPORT_AGE_S = 600  # Gradio copies an export when the handler returns; our own file is then spent
 _PICK_ROW = '<p class="rc-empty">点击表格中的一行,查看原文 / Click a row to see the sentence it comes from.</p>'
 FIGURE_CSS = """
 .rc-fig-passage { border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 12px; }
@@ -64,6 +69,18 @@ def chart_frames(rows: list[FigureRow]) -> tuple[pd.DataFrame, pd.DataFrame | No
 class _FiguresView:
     def __init__(self, service: ReportService) -> None:
         self.service = service
+        self.exports = Path(tempfile.mkdtemp(prefix="reportchat-figures-"))
+
+    def _export(self, rows: list[FigureRow]) -> tuple[str, str]:
+        """CSV and Excel files of the rows, in one folder per tab whose stale files are swept each time."""
+        for old in self.exports.iterdir():
+            if time.time() - old.stat().st_mtime > _EXPORT_AGE_S:
+                shutil.rmtree(old, ignore_errors=True)
+        folder = self.exports / uuid.uuid4().hex[:12]
+        folder.mkdir()
+        (folder / "figures.csv").write_text(to_csv(rows), encoding="utf-8")
+        to_xlsx(rows, folder / "figures.xlsx")
+        return str(folder / "figures.csv"), str(folder / "figures.xlsx")
 
     def table(self) -> FigureTable | None:
         try:
@@ -92,6 +109,9 @@ class _FiguresView:
         if table is None:
             gr.Warning("正在建立索引,请稍后再试 / The reports are still being indexed: try again in a moment.")
             return (gr.skip(),) * 7
+        if indicator and len(indicator) > _MAX_INDICATOR_CHARS:
+            gr.Warning(f"指标名过长 / The indicator is too long: at most {_MAX_INDICATOR_CHARS} characters.")
+            return (gr.skip(),) * 7
         rows = table.rows(indicator or None, report_ids or None, int(year) if year and year != ALL_YEARS else None)
         frame = pd.DataFrame(
             [[r.place, r.year, r.canonical, r.indicator, r.value, r.unit, r.qualifier, r.title, r.figure_id]
@@ -101,9 +121,7 @@ class _FiguresView:
         charted = bool(indicator) and len({r.unit for r in rows}) == 1 and bool(rows)
         bars, lines = chart_frames(rows) if charted else (None, None)
         unit = rows[0].unit if rows else ""
-        folder = Path(tempfile.mkdtemp(prefix="reportchat-figures-"))
-        (folder / "figures.csv").write_text(to_csv(rows), encoding="utf-8")
-        to_xlsx(rows, folder / "figures.xlsx")
+        csv_file, xlsx_file = self._export(rows)
         total = sum(r.value for r in rows) if charted else None
         summary = f"{len(rows)} 行 / rows" + (
             f" · 合计 / total {format_value(total)}{unit}" if total is not None else
@@ -113,8 +131,8 @@ class _FiguresView:
             frame,
             gr.BarPlot(value=bars, visible=charted, y_title=f"数值 / value ({unit})"),
             gr.LinePlot(value=lines, visible=lines is not None, y_title=f"数值 / value ({unit})"),
-            str(folder / "figures.csv"),
-            str(folder / "figures.xlsx"),
+            csv_file,
+            xlsx_file,
             summary,
             _PICK_ROW,
         )
@@ -125,7 +143,10 @@ class _FiguresView:
         if table is None or event.index is None:
             return _PICK_ROW
         row_at = event.index[0] if isinstance(event.index, (list, tuple)) else event.index
-        figure_id = str(event.row_value[-1]) if event.row_value else str(frame.iloc[row_at][COLUMNS[-1]])
+        try:  # the event and the table come from the client: a row that is not there picks nothing
+            figure_id = str(event.row_value[-1]) if event.row_value else str(frame.iloc[row_at][COLUMNS[-1]])
+        except (IndexError, KeyError, TypeError):
+            return _PICK_ROW
         report_id = figure_id.rsplit(":", 1)[0]
         row = next((r for r in table.rows(report_ids=[report_id]) if r.figure_id == figure_id), None)
         if row is None:

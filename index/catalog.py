@@ -4,19 +4,26 @@ It is the index's source of truth. A report's rows change in one transaction
 after its vectors are in Chroma, so a crash at any point leaves the previous
 state whole; vectors Chroma holds beyond the catalog are invisible to readers
 and swept by the next indexing run.
+
+sqlite's errors for a damaged file or an unwritable home surface as
+CatalogDamagedError and HomeNotWritableError, which say how to recover; the
+reports hold everything the catalog does, so a rebuild sets a damaged file
+aside and indexes them again.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from index.errors import CatalogDamagedError, HomeNotWritableError
 from index.indicators import EXTRACTOR_VERSION, FigureRecord, extract_figures
 
 _SCHEMA = """
@@ -84,30 +91,69 @@ class ChunkRecord:
 _REPORT_COLUMNS = ", ".join(f.name for f in fields(ReportRecord))
 _CHUNK_COLUMNS = ", ".join(f'"{f.name}"' for f in fields(ChunkRecord))
 _FIGURE_COLUMNS = ", ".join(f'"{f.name}"' for f in fields(FigureRecord))
+_DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+_NOT_WRITABLE = {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN}
 
 
 class Catalog:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise HomeNotWritableError(path.parent, exc) from exc
         self.path = path
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
         self._lock = threading.RLock()
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
-        self._extract_missing_figures()
+        self._damage: str | None = None
+        with _translated(path):
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        try:
+            with self._checked():
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.executescript(_SCHEMA)
+            self._extract_missing_figures()
+        except BaseException:
+            self._db.close()
+            raise
 
     def close(self) -> None:
         self._db.close()
 
+    @property
+    def damaged(self) -> bool:
+        """A query found the file damaged (and closed it): open the catalog again to see whether it was rebuilt."""
+        return self._damage is not None
+
+    def check(self) -> None:
+        """Read every page (sqlite's quick_check), so that damage anywhere is found now, not by a later query."""
+        with self._lock, self._checked():
+            found = [row[0] for row in self._db.execute("PRAGMA quick_check")]
+            if found != ["ok"]:
+                raise CatalogDamagedError(self.path, "; ".join(found[:3]))
+
+    @contextmanager
+    def _checked(self) -> Iterator[None]:
+        """Translate sqlite's errors; a damaged file is closed at once, since a rebuild moves it aside and
+        sqlite deletes a WAL file by its name when the last connection to a database closes."""
+        if self._damage is not None:
+            raise CatalogDamagedError(self.path, self._damage)
+        try:
+            with _translated(self.path):
+                yield
+        except CatalogDamagedError as exc:
+            self._damage = str(exc.cause)
+            self._db.close()
+            raise
+
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
+        with self._lock, self._checked():
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:  # sqlite rolls back by itself after some errors (I/O, a full disk)
+                    self._db.execute("ROLLBACK")
                 raise
             self._db.execute(
                 "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) "
@@ -116,7 +162,7 @@ class Catalog:
             self._db.execute("COMMIT")
 
     def _query(self, sql: str, params: Iterable[object] = ()) -> list[tuple]:
-        with self._lock:
+        with self._lock, self._checked():
             return self._db.execute(sql, tuple(params)).fetchall()
 
     # --- meta -------------------------------------------------------------
@@ -269,3 +315,41 @@ class Catalog:
                 ).fetchall()
                 self._insert_figures(db, report_id, text, spans)
             self._set_meta(db, {"figures_version": EXTRACTOR_VERSION})
+
+
+@contextmanager
+def _translated(path: Path) -> Iterator[None]:
+    """sqlite's errors for a damaged file or an unwritable home, as errors that say what to do; others as they are."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF  # the primary code of an extended one
+        if code in _DAMAGED:
+            raise CatalogDamagedError(path, exc) from exc
+        if code in _NOT_WRITABLE:
+            raise HomeNotWritableError(path.parent, exc) from exc
+        raise
+
+
+def set_aside(path: Path) -> Path:
+    """Move a damaged catalog and its WAL files to ``<name>.damaged-<time>``: kept for inspection, never deleted."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside, n = path.with_name(f"{path.name}.damaged-{stamp}"), 1
+    while aside.exists():
+        n += 1
+        aside = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    for suffix in ("-wal", "-shm", ""):  # the WAL first: it must never meet the new catalog
+        part = Path(f"{path}{suffix}")
+        if part.exists():
+            part.rename(f"{aside}{suffix}")
+    return aside
+
+
+def salvage_meta(path: Path, keys: tuple[str, ...]) -> dict[str, str]:
+    """Those of ``keys`` a damaged catalog still gives, read without writing to it."""
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            marks = ",".join("?" * len(keys))
+            return dict(db.execute(f"SELECT key, value FROM meta WHERE key IN ({marks})", keys).fetchall())
+    except sqlite3.DatabaseError:
+        return {}

@@ -5,7 +5,10 @@
     ├── IndexBusyError       another indexer holds the data home
     ├── IndexMismatchError   the index was built with another embedding model
     ├── IndexNotFoundError   nothing indexed yet
-    └── StoreUnavailableError the Chroma store cannot be reached
+    ├── StoreUnavailableError the Chroma store cannot be reached
+    ├── SettingsError        a REPORTCHAT_* setting is invalid
+    ├── CatalogDamagedError  the catalog file is damaged: `reportchat index --rebuild` recovers
+    └── HomeNotWritableError the data home cannot be written (permissions, a read-only mount)
 
 Each message is bilingual (Chinese, then English) and says what to do.
 """
@@ -13,6 +16,15 @@ Each message is bilingual (Chinese, then English) and says what to do.
 from __future__ import annotations
 
 from pathlib import Path
+
+
+ECHO_CHARS = 80
+
+
+def echo(value: object, limit: int = ECHO_CHARS) -> str:
+    """A caller's value as a message quotes it: repr, cut to ``limit`` characters, so no input comes back whole."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}…({len(text)} chars)"
 
 
 class ReportChatError(Exception):
@@ -57,4 +69,34 @@ class StoreUnavailableError(ReportChatError):
         super().__init__(
             f"无法连接向量库 {where}:{cause} / Cannot reach the vector store at {where}: {cause}. "
             "Check that the Chroma server is running (CHROMA_HOST / CHROMA_PORT)."
+        )
+
+
+class SettingsError(ReportChatError):
+    """A REPORTCHAT_* setting is invalid: the message names it and says what to give."""
+
+
+class CatalogDamagedError(ReportChatError):
+    """The catalog is the index's source of truth, but the reports are the source of the catalog: rebuild it."""
+
+    def __init__(self, path: Path, cause: Exception | str) -> None:
+        self.path, self.cause = path, cause
+        command = f"reportchat index --rebuild --home {path.parent}"
+        super().__init__(
+            f"索引清单 {path} 已损坏({cause});请运行 `{command}`:损坏的文件会移到一旁保留(不删除),"
+            f"并从报告文件夹重新建立索引,报告文件本身不受影响 / The catalog {path} is damaged ({cause}): "
+            f"run `{command}`. It moves the damaged file aside (kept, not deleted) and re-indexes the "
+            "reports folder; the report files themselves are not touched."
+        )
+
+
+class HomeNotWritableError(ReportChatError):
+    def __init__(self, path: Path, cause: Exception | str) -> None:
+        self.path = path
+        if isinstance(cause, OSError) and cause.strerror:
+            cause = cause.strerror  # "Permission denied", not a probe file's name
+        super().__init__(
+            f"数据目录不可写 {path}:{cause};请授予写权限,或用 --home / REPORTCHAT_HOME 指定可写的目录 / "
+            f"The data home {path} is not writable: {cause}. Make it writable, or point --home / "
+            "REPORTCHAT_HOME at a writable folder."
         )

