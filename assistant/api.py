@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, File, HTTPException, Query, Request, Response, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -41,6 +42,7 @@ _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Bounds on what one request may carry; the pipeline reads only the latest turns of a history.
 MAX_MESSAGES = 200
 MAX_REPORT_IDS = 100
+MAX_PROBLEMS = 10  # validation problems listed in a 422
 ReportId = Annotated[str, StringConstraints(max_length=200)]
 Year = Annotated[int, Field(ge=1900, le=2200)]
 
@@ -77,6 +79,18 @@ def install_error_handlers(app: FastAPI) -> None:
     ]
     for error_type, status in statuses:
         app.add_exception_handler(error_type, _handler(status))
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+
+
+async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """What was wrong, where, without the caller's input echoed back (it may be megabytes)."""
+    problems = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()[:MAX_PROBLEMS]]
+    listed = "; ".join(f"{'.'.join(map(str, p['loc']))}: {p['msg']}" for p in problems)
+    return JSONResponse(
+        {"error": {"message": f"请求无效 / Invalid request: {listed}", "type": "invalid_request_error"},
+         "detail": problems},
+        status_code=422,
+    )
 
 
 def _handler(status: int) -> Any:

@@ -160,6 +160,10 @@ class _WebChat:
         except IndexNotFoundError:
             self.ensure_indexing()
             assistant = None
+        except ReportChatError as exc:
+            messages[-1] = _msg("assistant", f"⚠ {_escape(str(exc))}")
+            yield question, messages, history, _EMPTY_PANEL, *_no_chart()
+            return
         if assistant is None:  # asked now, it would answer "not found" for reports not yet indexed
             messages[-1] = _msg("assistant", INDEXING)
             yield question, messages, history, _EMPTY_PANEL, *_no_chart()
@@ -204,6 +208,8 @@ class _WebChat:
         except IndexNotFoundError:
             self.ensure_indexing()
             missing = True
+        except ReportChatError as exc:  # a damaged catalog, an unwritable home: say so, and how to recover
+            return (f'<div class="rc-banner">⚠ {_escape(str(exc))}</div>', gr.Timer(active=False), *(gr.skip(),) * 4)
         busy = missing or (self.startup is not None and self.startup.state in ("queued", "running"))
         lists = (gr.skip(),) * 4 if busy else self.refresh()
         return (_banner(self.startup, missing), gr.Timer(active=busy), *lists)

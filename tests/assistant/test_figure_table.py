@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from assistant.figure_table import FigureTable, format_value, shown, to_csv, to_xlsx
+from assistant.figure_table import CSV_COLUMNS, FigureTable, format_value, shown, to_csv, to_xlsx
 from assistant.glossary import Glossary
 from assistant.types import FigureRow
 
@@ -53,3 +55,15 @@ def test_csv_opens_in_excel_and_xlsx_keeps_numbers(tmp_path: Path) -> None:
     to_xlsx(rows, tmp_path / "f.xlsx")
     header, *values = load_workbook(tmp_path / "f.xlsx").active.values
     assert [v[header.index("value")] for v in values] == [249, 316]
+
+
+@pytest.mark.parametrize("planted", ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1"])
+def test_a_cell_that_would_be_a_formula_stays_text_in_both_exports(planted: str, tmp_path: Path) -> None:
+    figure = row(249, title=planted, indicator=planted)
+    header, cells = list(csv.reader(io.StringIO(to_csv([figure]).lstrip("\ufeff"))))
+    assert cells[header.index("title")] == cells[header.index("indicator")] == f"'{planted}"
+    to_xlsx([figure], tmp_path / "f.xlsx")
+    sheet = load_workbook(tmp_path / "f.xlsx").active
+    cells = [c for c in sheet[2] if c.value == planted]
+    assert len(cells) == 2 and all(c.data_type == "s" for c in cells)  # the text as written, never a formula
+    assert [c.value for c in sheet[2]][CSV_COLUMNS.index("value")] == 249  # numbers stay numbers
