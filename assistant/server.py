@@ -80,6 +80,7 @@ def create_app(settings: Settings, service: ReportService | None = None) -> Fast
         app, ui, path="/", auth=_ui_auth(settings), css=CSS,
         max_file_size=int(settings.max_upload_mb * 1024 * 1024),  # Gradio's own upload route refuses larger files
         blocked_paths=[str(settings.home.resolve())],
+        show_error=False,  # an unexpected exception's text stays in the server log; our own messages still show
     )
     # Gradio checks that a file an event handler receives was uploaded by a user (its upload folder) only
     # once `launch()` has run; mounted, it never has, and a client could name any path on the server as

@@ -20,7 +20,7 @@ import gradio as gr
 from gradio import utils as gradio_utils
 
 from assistant.markup import inert_html
-from assistant.pipeline import AnswererChoice, History
+from assistant.pipeline import MAX_QUESTION_CHARS, AnswererChoice, History
 from assistant.retrieve import Filters
 from assistant.service import Job, ReportService, UploadError
 from assistant.types import Answer, Citation
@@ -150,8 +150,10 @@ class _WebChat:
         year: str | None, answerer: AnswererChoice,
     ) -> Iterator[tuple[Any, ...]]:
         """Stream the provisional text, then replace it with the verified answer, its citations and its chart."""
-        if not (question or "").strip():
-            gr.Warning("请输入问题 / Type a question first.")
+        if not (question or "").strip() or len(question) > MAX_QUESTION_CHARS:
+            gr.Warning("请输入问题 / Type a question first." if not (question or "").strip() else
+                       f"问题过长,上限 {MAX_QUESTION_CHARS} 字 / The question is too long: at most "
+                       f"{MAX_QUESTION_CHARS} characters.")
             yield (gr.skip(),) * 6
             return
         messages = [*messages[-_MAX_MESSAGES:], _msg("user", _escape(question)), _msg("assistant", "…")]
@@ -334,7 +336,8 @@ def build_ui(service: ReportService) -> gr.Blocks:
                                                    label="图表 / Chart", elem_id="rc-answer-lines")
                         with gr.Row():
                             box = gr.Textbox(placeholder="提问 / Ask — 中文或英文 / Chinese or English",
-                                             show_label=False, scale=5, elem_id="rc-question")
+                                             show_label=False, scale=5, elem_id="rc-question",
+                                             max_length=MAX_QUESTION_CHARS)
                             ask = gr.Button("提问 / Ask", variant="primary", scale=1, elem_id="rc-ask")
                         gr.Examples(EXAMPLES, inputs=box, label="示例问题 / Example questions")
                         clear = gr.Button("清空对话 / Clear chat", size="sm")

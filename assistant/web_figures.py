@@ -140,7 +140,7 @@ class _FiguresView:
     def passage(self, frame: pd.DataFrame, event: gr.SelectData) -> str:
         """The passage a chosen row comes from, its sentence highlighted."""
         table = self.table()
-        if table is None or event.index is None:
+        if table is None or event is None or event.index is None:  # None: called without a click (its API)
             return _PICK_ROW
         row_at = event.index[0] if isinstance(event.index, (list, tuple)) else event.index
         try:  # the event and the table come from the client: a row that is not there picks nothing
