@@ -8,6 +8,7 @@ contain as written, ``evidence`` strings a passage or citation must hold,
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.types import Answer
-from index.figures import fold
+from index.figures import CHINESE_NUMERALS, chinese_to_number, fold
 
 
 @dataclass
@@ -65,18 +66,42 @@ def load_gold(path: Path) -> list[dict]:
 
 
 def judge(item: dict, answer: Answer) -> Outcome:
+    """Strict: an answer is right when it is found and verified, states every asked figure in its own
+    answer lines (a quoted source line or a reference line holding it does not count) and cites a
+    passage that holds the evidence. A decline is right only for an unanswerable question."""
     evidence = [_norm(e) for e in item.get("evidence") or []]
     holds = lambda text: any(e in _norm(text) for e in evidence)  # noqa: E731
     rank = next((i for i, p in enumerate(answer.passages, 1) if holds(p.text)), None) if evidence else None
     if item["type"] == "unanswerable":
         correct = not answer.found
     else:
-        text = _norm(answer.answer)
-        figures_present = all(_norm(n) in text for n in item.get("numbers") or [])
-        cited = not evidence or any(holds(c.text) or holds(c.quote) for c in answer.citations)
-        correct = answer.found and figures_present and cited
+        stated = _norm(answer_lines(answer.answer))
+        figures_stated = all(states(stated, _norm(n)) for n in item.get("numbers") or [])
+        cited = any(holds(c.text) or holds(c.quote) for c in answer.citations) if evidence else bool(answer.citations)
+        correct = answer.found and answer.verified and figures_stated and cited
     latency = sum(answer.timings_ms.values())
     return Outcome(item["id"], item["lang"], item["type"], rank, correct, answer.verified, latency, answer.answer)
+
+
+_QUOTE_OR_REFERENCE = re.compile(r"^\s*(?:>|\[\d+\]\s)")
+
+
+def answer_lines(markdown: str) -> str:
+    """The answer's own lines: without quoted source lines (``> …``) and reference lines (``[1] title …``)."""
+    return "\n".join(line for line in markdown.splitlines() if not _QUOTE_OR_REFERENCE.match(line))
+
+
+def states(text: str, figure: str) -> bool:
+    """Whether ``text`` states ``figure`` as a whole number: 24 is not stated by 249 or 1.24, and a
+    figure written in Chinese numerals (八百) is also stated by its value in digits (800)."""
+    spellings = {figure}
+    if figure and all(ch in CHINESE_NUMERALS for ch in figure.rstrip("%")):
+        value = chinese_to_number(figure.rstrip("%"))
+        spellings.add(f"{value:g}" + ("%" if figure.endswith("%") else ""))
+    return any(
+        re.search(rf"(?<![\d.{CHINESE_NUMERALS}]){re.escape(s)}(?![\d{CHINESE_NUMERALS}]|\.\d)", text)
+        for s in spellings
+    )
 
 
 def evaluate(items: Iterable[dict], ask: Callable[[str], Answer]) -> Report:

@@ -1,10 +1,14 @@
-"""Answer quality and latency on two question sets, each over its own index.
+"""Answer quality and latency on four question sets, strictly scored (assistant/evaluate.py).
 
-    python benchmarks/bench_answers.py [--public PATH] [--json]
+    python benchmarks/bench_answers.py [--public PATH] [--sets public,own,dev,blind] [--json]
 
 - public: ../shared/eval/public.jsonl over the sample report (reports/);
 - own: tests/data/eval/questions.jsonl over the sample report plus the distractor
-  reports of tests/data/eval/reports/ (other districts, another year, look-alike figures).
+  reports of tests/data/eval/reports/ (other districts, another year, look-alike figures);
+- dev and blind: benchmarks/realeval/ — questions in users' own words, written by people who
+  saw neither the answering code nor its tuning, over real published reports (one index of
+  the sample report and all of them). Tune on dev; of blind, read only these aggregates
+  (its per-question outcomes are never printed).
 
 Prints hit@1/hit@3/MRR, answer accuracy, decline accuracy, unverified answers and
 p50/p95 latency of warm extractive asks, per language. No timing assertions: figures only.
@@ -25,31 +29,50 @@ from index import Indexer, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 OWN = ROOT / "tests" / "data" / "eval"
+REAL = ROOT / "benchmarks" / "realeval"
+SETS = ("public", "own", "dev", "blind")
 
 
-def run(name: str, gold: Path, reports: list[Path], workdir: Path) -> Report:
-    corpus = workdir / name / "reports"
+def assistant_over(reports: list[Path], workdir: Path) -> Assistant:
+    corpus = workdir / "reports"
     corpus.mkdir(parents=True)
     for report in reports:
         shutil.copy(report, corpus / report.name)
-    settings = Settings(home=workdir / name / "home", reports_dir=corpus)
+    settings = Settings(home=workdir / "home", reports_dir=corpus)
     Indexer(settings).run()
     bot = Assistant(settings)
     bot.warm_up()  # as the server does: model, jieba, BM25, dictionary
-    return evaluate(load_gold(gold), lambda q: bot.ask(q, answerer="extractive"))
+    return bot
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--public", type=Path, default=ROOT.parent / "shared" / "eval" / "public.jsonl")
+    parser.add_argument("--sets", default=",".join(SETS), help="comma-separated: " + ", ".join(SETS))
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     sample = sorted((ROOT / "reports").glob("*.txt"))
-    sets = {"own": (OWN / "questions.jsonl", sample + sorted((OWN / "reports").glob("*.txt")))}
-    if args.public.exists():
-        sets["public"] = (args.public, sample)
+    real = sample + sorted((REAL / "reports").glob("*.txt"))
+    corpora = {
+        "public": ([args.public], sample),
+        "own": ([OWN / "questions.jsonl"], sample + sorted((OWN / "reports").glob("*.txt"))),
+        "dev": (sorted(REAL.glob("*-dev.jsonl")), real),
+        "blind": (sorted(REAL.glob("*-blind.jsonl")), real),
+    }
+    wanted = [name for name in args.sets.split(",") if name in corpora and all(p.exists() for p in corpora[name][0])]
+    results: dict[str, Report] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        results = {name: run(name, gold, reports, Path(tmp)) for name, (gold, reports) in sets.items()}
+        bots: dict[tuple[Path, ...], Assistant] = {}
+        for name in wanted:
+            golds, reports = corpora[name]
+            key = tuple(reports)
+            if key not in bots:
+                bots[key] = assistant_over(reports, Path(tmp) / str(len(bots)))
+            bot = bots[key]
+            items = [item for gold in golds for item in load_gold(gold)]
+            results[name] = evaluate(items, lambda q, bot=bot: bot.ask(q, answerer="extractive"))
+    if "blind" in results:
+        results["blind"].outcomes = []  # aggregates only
     if args.json:
         print(json.dumps({k: dataclasses.asdict(v) for k, v in results.items()}, ensure_ascii=False))
         return
