@@ -28,7 +28,7 @@ _HEADING_SENTENCE = re.compile(r"^[(（]?[一二三四五六七八九十\d]{1,3}
 _DATE_FIELD = re.compile(r"(发布时间|发布日期|成文日期)\s*[:：]\s*\d")
 _SOURCE_FIELD = re.compile(r"(来源|发布机构)\s*[:：]\s*[^\s:：]")
 FIGURE_THRESHOLD = 0.45  # calibrated on our own questions (tests/data/eval)
-FACT_THRESHOLD = 0.55
+FACT_THRESHOLD = 0.35  # fit on benchmarks/realeval dev (strict accuracy 0.33 at 0.55, 0.37 here; declines, own and public unchanged)
 BESIDE_THRESHOLD = 0.3  # a second figure in the sentence of the first
 _QUALIFIER_EN = {"余": "more than", "多": "more than", "以上": "over", "超过": "over", "超": "over",
                  "约": "about", "左右": "about", "近": "nearly"}

@@ -122,7 +122,7 @@ class Assistant:
             yield self._table_answer(question, plan, table, started)
             return
         retrieval = self.retriever.retrieve(plan, 5, filters)
-        notes += retrieval.notes
+        notes += retrieval.notes + retrieval.remarks
         if plan.wider_places:
             wider = "、".join(plan.wider_places)
             notes.append(

@@ -127,6 +127,17 @@ def _place_names() -> _PlaceNames:
     return _PlaceNames(frozenset(with_level | major), frozenset(with_level), pinyin)
 
 
+_PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{2,12}")
+_OPENING_CHARS = 200
+
+
+def _opening_places(report: ReportRecord) -> list[Place]:
+    """The first place (CC-CEDICT's, longest form) the opening of a report's body names: its government."""
+    opening = report.text[report.body_start : report.body_start + _OPENING_CHARS]
+    found = sorted((opening.find(name), -len(name), name) for name in _place_names().chinese if name in opening)
+    return place_units(found[0][2]) if found else []
+
+
 class PlaceIndex:
     """The places of the indexed reports, looked up by Chinese name or pinyin."""
 
@@ -134,7 +145,10 @@ class PlaceIndex:
         self.by_report: dict[str, list[Place]] = {}
         for report in reports:
             source = report.place or report.title
-            self.by_report[report.report_id] = place_units(source) if source else []
+            named = [p for p in place_units(source) if _PLACE_NAME.fullmatch(p.name)] if source else []
+            # A title without a place (a page saved without its title, 本年度报告根据…): the opening
+            # sentence names the government the report is of ("2024年,中原区坚持…").
+            self.by_report[report.report_id] = named or _opening_places(report)
         # Names and stems of the indexed places (云冈区, 云冈): a place inside or around one is not "unindexed".
         self._indexed = {name for places in self.by_report.values() for p in places for name in (p.name, p.stem)}
 

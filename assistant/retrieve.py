@@ -9,7 +9,7 @@ terms (section path included) and a figure of the kind asked.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.query import UNIT_KINDS, QueryPlan
 from assistant.types import Passage
@@ -35,7 +35,8 @@ class Filters:
 class Retrieval:
     passages: list[Passage]
     scope: set[str] | None  # the reports searched, None for all
-    notes: list[str]
+    notes: list[str]  # why nothing may answer (no report of the place or year asked)
+    remarks: list[str] = field(default_factory=list)  # what the reader should know of the answer's source
 
 
 def figure_kind(unit: str) -> str:
@@ -51,9 +52,9 @@ class HybridRetriever:
 
     def retrieve(self, plan: QueryPlan, k: int = 5, filters: Filters | None = None) -> Retrieval:
         reports = {r.report_id: r for r in self.reader.reports()}
-        scope, notes = _scope(plan, reports, filters or Filters())
+        scope, notes, remarks = _scope(plan, reports, filters or Filters())
         if scope is not None and not scope:
-            return Retrieval([], scope, notes)
+            return Retrieval([], scope, notes, remarks)
         where = {"report_id": {"$in": sorted(scope)}} if scope is not None else None
 
         rankings = [self.reader.dense(plan.search_text, _CANDIDATES, where)]
@@ -70,7 +71,7 @@ class HybridRetriever:
         scored = [(self._score(plan, chunk, fused[chunk.chunk_id] / top), chunk) for chunk in chunks]
         scored.sort(key=lambda pair: pair[0], reverse=True)
         passages = [_passage(chunk, reports[chunk.report_id], score) for score, chunk in scored[:k]]
-        return Retrieval(passages, scope, notes)
+        return Retrieval(passages, scope, notes, remarks)
 
     def _lexical(self, plan: QueryPlan, scope: set[str] | None) -> list[tuple[str, float]]:
         weights: dict[str, float] = {}
@@ -108,12 +109,16 @@ def names_several(plan: QueryPlan, text: str) -> float:
     ) else 0.0
 
 
-def _scope(plan: QueryPlan, reports: dict[str, ReportRecord], filters: Filters) -> tuple[set[str] | None, list[str]]:
-    """The reports to search: the user's filters, then the places and year the question names."""
+def _scope(
+    plan: QueryPlan, reports: dict[str, ReportRecord], filters: Filters,
+) -> tuple[set[str] | None, list[str], list[str]]:
+    """The reports to search: the user's filters, then the places and year the question names; with the
+    notes that say why none may answer, and remarks on the reports that do."""
     notes: list[str] = []
+    remarks: list[str] = []
     if plan.unindexed_places:  # 北京市 asked of, Yungang indexed: no other report answers for it
         names = "、".join(plan.unindexed_places)
-        return set(), [f"没有关于{names}的报告 / No indexed report is of {names}."]
+        return set(), [f"没有关于{names}的报告 / No indexed report is of {names}."], []
     scope = set(filters.report_ids) if filters.report_ids else None
     if filters.year is not None:
         scope = {r for r in (scope or reports) if r in reports and reports[r].year == filters.year}
@@ -124,11 +129,18 @@ def _scope(plan: QueryPlan, reports: dict[str, ReportRecord], filters: Filters) 
         pool = scope if scope is not None else set(reports)
         # Ids named a moment ago may be gone now (a report removed in between), or were never indexed.
         same_year = {r for r in pool if r in reports and reports[r].year == plan.year}
-        if not same_year:
-            where = "、".join(plan.places) or ("the selected reports" if scope is not None else "any report")
+        # A report also speaks of the year before its own: a 2023 政府工作报告 reviews 2022, a 2025 report
+        # compares with 2024. With no report of the year asked, the next year's that mentions it answers.
+        looking_back = {r for r in pool if r in reports and reports[r].year == plan.year + 1
+                        and f"{plan.year}年" in reports[r].text[reports[r].body_start:]}
+        where = "、".join(plan.places) or ("the selected reports" if scope is not None else "any report")
+        if not same_year and looking_back:
+            remarks.append(f"{plan.year} 年的情况引自 {plan.year + 1} 年的报告({where})/ "
+                           f"{plan.year} as the {plan.year + 1} report of {where} tells it.")
+        elif not same_year:
             notes.append(f"没有 {plan.year} 年的报告({where})/ No {plan.year} report is indexed for {where}.")
-        scope = same_year
-    return scope, notes
+        scope = same_year or looking_back
+    return scope, notes, remarks
 
 
 def _passage(chunk: ChunkRecord, report: ReportRecord, score: float) -> Passage:

@@ -51,3 +51,15 @@ def test_places_a_question_names_that_no_report_is_of_are_found(
     indexed: PlaceIndex, question: str, unindexed: list[str]
 ) -> None:
     assert indexed.unindexed(question) == unindexed
+
+
+def test_a_report_whose_title_names_no_place_is_of_the_place_its_opening_names() -> None:
+    opening = "2024年,在市委、市政府的正确领导下,中原区坚持依法行政,郑州市各项工作取得新成效。"
+    untitled = ReportRecord(report_id="untitled", path="", content_hash="", title="2024年,在市委、市政府的正确领导下",
+                            publisher=None, published=None, year=2024, place=None, header="", body_start=0,
+                            text=opening, n_chunks=0, indexed_at="")
+    places = PlaceIndex([untitled])
+    assert [p.name for p in places.by_report["untitled"]] == ["中原区"]  # the first it names, not 郑州市 after it
+    assert places.in_chinese("中原区去年办了多少件?") == {"中原区": {"untitled"}}
+    assert places.in_english(["zhongyuan", "district"]) == {"中原区": {"untitled"}}
+    assert places.unindexed("中原区去年办了多少件?") == [] and places.covers_whole("中原区")

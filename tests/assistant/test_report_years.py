@@ -1,0 +1,41 @@
+"""A report speaks of its own year and of the year before it (a 政府工作报告 reviews it; a report compares
+with it): a question about that earlier year, with no report of its own, is answered from the later one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant
+from index import Indexer, IndexReader, Settings
+
+REPORT = """标题: 某某县2025年政府工作报告
+来源: 某某县人民政府
+
+一、2024年工作回顾
+2024年,全县地区生产总值完成77.41亿元,增长7.9%。
+二、2025年主要目标
+2025年,地区生产总值预期增长6%左右。
+"""
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Assistant:
+    root = tmp_path_factory.mktemp("years")
+    (root / "reports").mkdir()
+    (root / "reports" / "mouxian-2025.txt").write_text(REPORT, encoding="utf-8")
+    settings = Settings(home=root / "home", reports_dir=root / "reports")
+    Indexer(settings, embeddings=embeddings).run()
+    return Assistant(settings, reader=IndexReader(settings, embeddings=embeddings))
+
+
+def test_the_year_before_a_report_is_answered_from_it_and_said_so(bot: Assistant) -> None:
+    answer = bot.ask("某某县2024年地区生产总值是多少亿元?")
+    assert answer.found and "77.41" in answer.answer
+    assert any("2024 as the 2025 report" in note for note in answer.notes)
+
+
+def test_a_year_no_report_speaks_of_is_still_declined(bot: Assistant) -> None:
+    answer = bot.ask("某某县2022年地区生产总值是多少亿元?")
+    assert not answer.found and any("No 2022 report" in note for note in answer.notes)
