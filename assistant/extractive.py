@@ -94,23 +94,21 @@ class ExtractiveAnswerer:
         self, plan: QueryPlan, clauses: list[_Clause], names: Callable[[QueryPlan, _Clause], bool]
     ) -> Draft | None:
         picks: list[tuple[_Clause, Figure]] = []
-        by_kind = {
-            kind: [
-                (c, f) for c in clauses for f in c.figures
-                if _fits(f, kind, plan) and names(plan, c)
-                and not (plan.change and _after_to(c, f))
-            ]
+        fitting = {
+            kind: [(c, f) for c in clauses for f in c.figures if _fits(f, kind, plan) and not (plan.change and _after_to(c, f))]
             for kind in plan.kinds
         }
+        by_kind = {kind: [(c, f) for c, f in pairs if names(plan, c)] for kind, pairs in fitting.items()}
         # The kind with the best-matching clause first: a second kind may then be read beside it.
         strongest = sorted(by_kind, key=lambda k: (k != "count", -max((c.score for c, _ in by_kind[k]), default=0.0), k))
         for kind in strongest:
             candidates = by_kind[kind]
             if plan.sides:
-                for side in plan.sides:
+                for side in plan.sides:  # each side is named on its own: "how many lectures, and how many people"
                     side_plan = replace(plan, terms=side)
                     ranked = sorted(
-                        ((_score(side_plan, c), c, f) for c, f in candidates if all(f is not p[1] for p in picks)),
+                        ((_score(side_plan, c), c, f) for c, f in fitting[kind]
+                         if names(side_plan, c) and all(f is not p[1] for p in picks)),
                         key=lambda item: item[0], reverse=True,
                     )
                     if ranked and ranked[0][0] >= FIGURE_THRESHOLD:
@@ -119,9 +117,14 @@ class ExtractiveAnswerer:
                 # A second figure ("in working days and in percent", "113 received, 105 accepted: how many
                 # not?") may be read, on weaker terms, beside the first: in the same sentence.
                 ranked = _ranked(plan, candidates, picks)
+                # Figures asked beyond one per kind ("how many lectures, and how many people") are read beside
+                # the first, in its sentence.
+                wanted = max(1, plan.figures_asked - len(plan.kinds) + 1)
                 if plan.compare:
-                    ranked = _two_distinct(_ranked(plan, candidates, picks + ranked[:1], plan.remaining))
-                picks += ranked if plan.compare else ranked[:1]
+                    ranked = _distinct(_ranked(plan, candidates, picks + ranked[:1], plan.remaining), 2)
+                elif wanted > 1:
+                    ranked = _distinct(_ranked(plan, candidates, picks + ranked[:1], True), wanted)
+                picks += ranked if plan.compare else ranked[:wanted]
         picks = list({(id(c), f.start): (c, f) for c, f in picks}.values())
         if not picks:
             return None
@@ -328,12 +331,12 @@ def _ranked(
     )
 
 
-def _two_distinct(ranked: list[tuple[_Clause, Figure]]) -> list[tuple[_Clause, Figure]]:
+def _distinct(ranked: list[tuple[_Clause, Figure]], n: int) -> list[tuple[_Clause, Figure]]:
     picks: list[tuple[_Clause, Figure]] = []
     for clause, figure in ranked:
         if all(figure.value != f.value for _, f in picks):
             picks.append((clause, figure))
-        if len(picks) == 2:
+        if len(picks) == n:
             break
     return picks
 

@@ -127,7 +127,7 @@ def _place_names() -> _PlaceNames:
     return _PlaceNames(frozenset(with_level | major), frozenset(with_level), pinyin)
 
 
-_PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{2,12}")
+_PLACE_NAME = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]{2,12}")  # not a sentence a title parse let through
 _OPENING_CHARS = 200
 
 
@@ -144,10 +144,10 @@ class PlaceIndex:
     def __init__(self, reports: list[ReportRecord]) -> None:
         self.by_report: dict[str, list[Place]] = {}
         for report in reports:
-            source = report.place or report.title
-            named = [p for p in place_units(source) if _PLACE_NAME.fullmatch(p.name)] if source else []
-            # A title without a place (a page saved without its title, 本年度报告根据…): the opening
-            # sentence names the government the report is of ("2024年,中原区坚持…").
+            # The place the metadata read from the title; else what in the title reads as one; else (a page
+            # saved without its title, 本年度报告根据…) the government the opening sentence names
+            # ("2024年,中原区坚持…").
+            named = [p for p in place_units(report.place or report.title) if _PLACE_NAME.fullmatch(p.name)]
             self.by_report[report.report_id] = named or _opening_places(report)
         # Names and stems of the indexed places (云冈区, 云冈): a place inside or around one is not "unindexed".
         self._indexed = {name for places in self.by_report.values() for p in places for name in (p.name, p.stem)}

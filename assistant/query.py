@@ -57,6 +57,7 @@ _COMPARE = re.compile(
 _SIDE_SPLIT = re.compile(
     r"以及|和|与|跟|同|相比|比较|\b(?:and|or|versus|vs\.?|compared (?:to|with))\b", re.I
 )
+_HOW_MANY = re.compile(r"\bhow (?:many|much|often)\b|多少|几(?=[个件次项场期人条份名家所批篇位])", re.I)
 # Two questions in one: "how often did A, and how often did B" / "A多少次,B多少次".
 _TWO_PART = re.compile(r"\band (how|what)\b.*\?|(多少|几).*[,，、](以及|和|还有)?.*(多少|几)", re.I)
 _PUBLICATION = re.compile(
@@ -96,6 +97,7 @@ class QueryPlan:
     counts: str | None = None  # "people" / "institutions" when the question counts those
     change: bool = False  # asks by how much something rose or fell
     remaining: bool = False  # asks for the rest of a total ("not yet concluded", 尚未办结)
+    figures_asked: int = 1  # "how many lectures, and how many people" / "从多少项减到多少项": two
     listing: bool = False  # asks which things ("which trainings", "哪些文件")
     listed: frozenset[str] = frozenset()  # Chinese words for the things listed (培训, 规范性文件)
     unmentioned: list[Term] = field(default_factory=list)  # qualifiers of what is counted no report uses
@@ -219,6 +221,7 @@ class QueryPlanner:
             listing=bool(_LISTING.search(question)), listed=listed,
             remaining=bool(re.search(_REMAINING, question, re.IGNORECASE)),
             unmentioned=unmentioned,
+            figures_asked=min(3, max(1, len(_HOW_MANY.findall(question)))),
         )
 
     def _unmentioned(self, terms: list[Term]) -> list[Term]:
