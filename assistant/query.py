@@ -59,7 +59,11 @@ _SIDE_SPLIT = re.compile(
 )
 _HOW_MANY = re.compile(r"\bhow (?:many|much|often)\b|多少|几(?=[个件次项场期人条份名家所批篇位])", re.I)
 # Two questions in one: "how often did A, and how often did B" / "A多少次,B多少次".
-_TWO_PART = re.compile(r"\band (how|what)\b.*\?|(多少|几).*[,，、](以及|和|还有)?.*(多少|几)", re.I)
+_TWO_PART = re.compile(
+    r"\band (how|what)\b.*\?|\bhow (many|much)\b[^?]*\?\s*\S.*\bhow (many|much)\b|(多少|几).*[,，、?？](以及|和|还有)?.*(多少|几)",
+    re.I,
+)
+_QUESTION_SPLIT = re.compile(r"[?？;；]")  # "A多少件?B多少件?": one question after another
 _PUBLICATION = re.compile(
     r"(何时|什么时候|哪天|谁|哪个部门|哪个单位).{0,6}(发布|印发|公布)|发布(时间|日期|机构|单位)|来源"
     r"|\b(when|who|by whom)\b.{0,80}\b(published|issued|released)\b|\bpublish(ed|er)?\b.{0,40}\b(when|by whom)\b",
@@ -237,7 +241,9 @@ class QueryPlanner:
 
     def _sides(self, question: str, language: Language) -> list[list[Term]]:
         """The two subjects of "A和B哪个多" / "A or B, which is more", each with its own terms."""
-        parts = [p for p in _SIDE_SPLIT.split(question) if p and p.strip()]
+        parts = [p for p in _QUESTION_SPLIT.split(question) if p.strip()]
+        if len(parts) < 2 or not all(_HOW_MANY.search(p) for p in parts):  # "哪个多?多多少?" weighs two things
+            parts = [p for p in _SIDE_SPLIT.split(question) if p and p.strip()]
         if len(parts) < 2:
             return []
         sides = []

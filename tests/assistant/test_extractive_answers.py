@@ -214,3 +214,11 @@ def test_streaming_ends_with_the_verified_answer(bot: Assistant) -> None:
 def test_langchain_retriever_returns_documents(bot: Assistant) -> None:
     documents = bot.as_retriever(k=3).invoke("法律援助案件")
     assert len(documents) == 3 and documents[0].metadata["report_id"]
+
+
+def test_a_question_asking_for_two_figures_gets_both_in_its_answer_lines(bot: Assistant) -> None:
+    answer = bot.ask("云冈区2025年全年受理法律援助案件多少件?值班律师又提供了多少件法律帮助?")
+
+    lines = [line for line in answer.answer.splitlines() if not line.lstrip().startswith(">")]
+    assert answer.found and answer.verified
+    assert "249件" in "\n".join(lines) and "199件" in "\n".join(lines)
