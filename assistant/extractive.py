@@ -201,9 +201,12 @@ class ExtractiveAnswerer:
         if plan.language == "zh":
             return Draft(answer=f"{citation.quote} [1]", found=True, citations=[citation])
         titles = list(dict.fromkeys(TITLE.findall(citation.quote))) if plan.listing else []
+        # The figures the quoted sentence gives stand in the answer line, not only in the quote below it.
+        figures = [f for f in find_figures(fold(citation.quote)) if f.unit and not _is_date(f)]  # not "4." markers
+        stated = "; ".join(dict.fromkeys(f"**{_english_figure(f)}** ({f.text})" for f in figures))
         lead = (
             "The report names: " + "; ".join(titles) if titles
-            else f"The report says ({self._gloss(plan, citation.quote)}):"
+            else f"The report says ({self._gloss(plan, citation.quote)})" + (f" — {stated}:" if stated else ":")
         )
         return Draft(answer=f"{lead} [1]\n\n> {citation.quote}", found=True, citations=[citation])
 

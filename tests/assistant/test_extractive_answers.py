@@ -222,3 +222,12 @@ def test_a_question_asking_for_two_figures_gets_both_in_its_answer_lines(bot: As
     lines = [line for line in answer.answer.splitlines() if not line.lstrip().startswith(">")]
     assert answer.found and answer.verified
     assert "249件" in "\n".join(lines) and "199件" in "\n".join(lines)
+
+
+def test_an_english_sentence_answer_states_the_figures_of_its_sentence_in_its_own_line(bot: Assistant) -> None:
+    answer = bot.ask("What did Yungang do about legal aid in 2025?")
+
+    lead = answer.answer.split("\n")[0]
+    assert answer.found and answer.language == "en" and "法律援助案件249件" in answer.citations[0].quote
+    assert "**249** (249件)" in lead and "**199** (199件)" in lead
+    assert "(4)" not in lead  # the item's list marker is no figure
