@@ -25,6 +25,7 @@ HEADER_SUFFIX = "#header"  # chunk id suffix of a report's header block, as a pa
 _PEOPLE_UNITS = ("人", "名", "人次", "位", "余人", "万人", "万人次")
 _INSTITUTION_UNITS = ("所", "家", "个")
 _HEADING_SENTENCE = re.compile(r"^[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．][^。]{0,40}。?$")
+_DATE_TEXT = re.compile(r"\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}日?|\d{1,2}月\d{1,2}日")
 _DATE_FIELD = re.compile(r"(发布时间|发布日期|成文日期)\s*[:：]\s*\d")
 _SOURCE_FIELD = re.compile(r"(来源|发布机构)\s*[:：]\s*[^\s:：]")
 FIGURE_THRESHOLD = 0.45  # calibrated on our own questions (tests/data/eval)
@@ -113,6 +114,10 @@ class ExtractiveAnswerer:
                     )
                     if ranked and ranked[0][0] >= FIGURE_THRESHOLD:
                         picks.append(ranked[0][1:])
+                missing = min(len(plan.sides), plan.figures_asked) - len(picks)
+                if picks and missing > 0:  # a side that names nothing of its own ("and how many people"):
+                    beside = _ranked(plan, candidates, picks, True)  # its figure stands beside the others
+                    picks += [p for p in _distinct(picks + beside, len(picks) + missing) if p not in picks]
             else:
                 # A second figure ("in working days and in percent", "113 received, 105 accepted: how many
                 # not?") may be read, on weaker terms, beside the first: in the same sentence.
@@ -203,7 +208,9 @@ class ExtractiveAnswerer:
         titles = list(dict.fromkeys(TITLE.findall(citation.quote))) if plan.listing else []
         # The figures the quoted sentence gives stand in the answer line, not only in the quote below it.
         figures = [f for f in find_figures(fold(citation.quote)) if f.unit and not _is_date(f)]  # not "4." markers
-        stated = "; ".join(dict.fromkeys(f"**{_english_figure(f)}** ({f.text})" for f in figures))
+        stated = "; ".join(dict.fromkeys(
+            [f"**{_english_figure(f)}** ({f.text})" for f in figures] + _DATE_TEXT.findall(citation.quote)
+        ))
         lead = (
             "The report names: " + "; ".join(titles) if titles
             else f"The report says ({self._gloss(plan, citation.quote)})" + (f" — {stated}:" if stated else ":")
