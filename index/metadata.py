@@ -27,6 +27,11 @@ _FOOTER_LINE = re.compile(
     r"^(扫一扫.*|相关(解读|政策|稿件|链接|文件)|打印本页|关闭窗口|【?(打印|关闭|返回顶部)】?|分享到.*|[\s|｜\-—_=*·]*)$"
 )
 _JUNK_LINE = re.compile(r"^[\s|｜\-—_=*·]*$")
+_BULLET = re.compile(r"^[•·▪●◆\-*]\s*")
+# A date (and time) alone on a header line: "2025年03月19日 09时07分", "2023-01-29 16:07".
+_STAMP = re.compile(r"(19|20)\d{2}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}日?(\s*\d{1,2}\s*[:：时]\s*\d{1,2}分?(:\d{2})?)?")
+_FIELD_LINE_CHARS = 40
+_TITLE_CHARS = 60
 _DATE_RE = re.compile(r"(20\d{2}|19\d{2})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
 _YEAR_IN_TITLE = re.compile(r"(20\d{2}|19\d{2})\s*年")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
@@ -84,15 +89,24 @@ def _parse_header(text: str) -> tuple[dict[str, str], int]:
     fields: dict[str, str] = {}
     offset = 0
     body_start = 0
-    for line in text.splitlines(keepends=True):
-        stripped = line.strip()
+    lines = text.splitlines(keepends=True)
+    title = _title_above_fields(lines)
+    if title is not None:  # 叶城县2024年度…报告 / 来源:叶城县司法局 发布时间 2025年04月02日: the page's title, then its fields
+        fields["title"] = title.strip()
+    for line in lines:
+        stripped = _BULLET.sub("", line.strip())
         matches = list(_FIELD_RE.finditer(stripped)) if stripped else []
-        if matches and matches[0].start() == 0:
+        if len(stripped) <= _FIELD_LINE_CHARS and _STAMP.fullmatch(stripped):  # • 2025年03月19日 09时07分
+            fields.setdefault("published", stripped)
+            body_start = offset + len(line)
+        elif matches and matches[0].start() == 0:
             for match in matches:
                 key = _FIELDS[re.sub(r"\s", "", match.group("key"))]
                 value = match.group("value").strip()
                 if value and key not in fields:
                     fields[key] = value
+            if (date := _DATE_RE.search(stripped)) and "published" not in fields:  # "发布时间 2025年04月02日"
+                fields["published"] = date.group()
             body_start = offset + len(line)
         elif not stripped or _JUNK_LINE.match(stripped) or (fields and stripped == fields.get("title")):
             if fields:
@@ -103,6 +117,15 @@ def _parse_header(text: str) -> tuple[dict[str, str], int]:
     if not fields:
         return {}, _skip_blank(text, 0)
     return fields, _skip_blank(text, body_start)
+
+
+def _title_above_fields(lines: list[str]) -> str | None:
+    """A short first line that fields follow (within two lines) is the page's title."""
+    filled = [(i, line.strip()) for i, line in enumerate(lines[:6]) if line.strip()]
+    if len(filled) < 2 or _FIELD_RE.match(_BULLET.sub("", filled[0][1])) or len(filled[0][1]) > _TITLE_CHARS:
+        return None
+    after = [_BULLET.sub("", line) for _, line in filled[1:3]]
+    return filled[0][1] if any(_FIELD_RE.match(line) or _STAMP.fullmatch(line) for line in after) else None
 
 
 def _body_end(text: str, body_start: int) -> int:

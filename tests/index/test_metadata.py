@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from index.load import load_report
 from index.metadata import extract_metadata
 
@@ -68,6 +70,19 @@ def test_publisher_falls_back_to_source() -> None:
     assert meta.publisher == "岳阳市司法局"
     assert meta.published is None
     assert text[meta.body_start :] == "正文第一句。\n"
+
+
+@pytest.mark.parametrize("fields", [
+    "  • 2025年03月19日 09时07分\n  • 来源: 某县司法局\n",  # a bulleted list, the date alone on its line
+    "来源:某县司法局 作者: 发布时间 2025年03月19日 点击数:\n",  # one line, a date without its colon
+    "日期:2025-03-19 17:34\n来源: 某县司法局\n",
+])
+def test_a_page_title_with_its_fields_below_it_is_the_header(fields: str) -> None:
+    text = f"某县2024年度法治政府建设工作报告\n\n{fields}\n2024年,某县扎实推进法治政府建设。\n"
+    meta = extract_metadata(text, Path("page.txt"))
+    assert meta.title == "某县2024年度法治政府建设工作报告" and meta.place == "某县"
+    assert meta.published == "2025-03-19" and meta.publisher == "某县司法局"
+    assert text[meta.body_start :] == "2024年,某县扎实推进法治政府建设。\n"
 
 
 # --- reports without a header ----------------------------------------------------------
