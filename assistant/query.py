@@ -38,7 +38,7 @@ _EN_CHANGE = re.compile(
     r"\bhow (much|many|far)\b.{0,60}\b(drop|fall|fell|rise|rose|increase|decrease|grow|grew|cut|reduce|decline|shorten|change)",
     re.I,
 )
-_ZH_CHANGE = re.compile(r"(下降|降低|减少|缩短|增长|提高|增加|上升|压缩)(了)?(多少|几)")
+_ZH_CHANGE = re.compile(r"(下降|降低|减少|缩短|增长|提高|增加|上升|压缩|上涨|涨|提升|降)(了)?(多少|几)")
 _ZH_UNIT_ASKED = re.compile(r"(?:多少|几)(人次|件|次|人|条|所|项|个|家|起|场|期|名|份|户|篇)")
 _EN_UNITS = {"times": "次", "people": "人", "persons": "人", "person": "人", "cases": "件",
              "participants": "人次", "visits": "人次", "sessions": "场"}
@@ -75,7 +75,7 @@ _LISTING = re.compile(r"^\s*(which|list|name)\b|\bwhat (kinds?|types?|sorts?) of
 # Words that say what kind of figure is asked, not what it is about.
 NOT_CONTENT = frozenset(
     "多少 多少个 几 数量 具体 哪些地方 地方 件数 人数 次数 场次 百分之多少 百分之 比例 占比 比重 多长时间 多久 个百分点 百分点 总数 共计 一共 合计 "
-    "全年 本年 今年 年度 情况 工作".split()
+    "全年 本年 今年 年度 情况 工作 上年 去年 上一年 前年 同期 同比 上年度".split()
 )
 _ZH_QUESTION_WORDS = frozenset(
     "多少 一共 总共 共计 哪些 哪个 哪 什么 是否 怎么 如何 吗 呢 请问 请 几 多 情况 方面 有关 相关 里 区里 县里 市里 "
@@ -352,7 +352,8 @@ def _focus_zh(words: list[str]) -> set[str]:
             # 多少件尚未办结: a negated verb says what the rest lacks, not what is counted.
             negated = any(w in ("尚未", "没有", "未") for w in words[i + 1 : i + 3])  # 多少(件)尚未…
             after = [] if negated else _phrase_head(words, i)
-            before = [w for w in words[max(0, i - 3) : i] if len(w) > 1 and w not in _ZH_QUESTION_WORDS]
+            before = [w for w in words[max(0, i - 3) : i]
+                      if len(w) > 1 and w not in _ZH_QUESTION_WORDS and w not in NOT_CONTENT]
             return set(after or [w for w in before if w not in _ZH_VERBS_BEFORE_CUE][-1:])
     return set()
 

@@ -124,3 +124,8 @@ def test_concurrent_first_lookups_build_the_dictionary_cache_once(tmp_path: Path
 
     assert len(found) == 4 and all(words == found[0] and words for words in found)
     assert [p.name for p in tmp_path.iterdir()] == ["cedict-reverse.pickle"]
+
+
+def test_the_year_a_change_is_measured_against_is_not_what_is_counted(planner: QueryPlanner) -> None:
+    plan = planner.plan("云冈区行政复议纠错率比上年涨了多少?", PLACES)
+    assert plan.change and not {t.zh for t in plan.terms if t.focus} & {"上年", "去年", "上一年"}
