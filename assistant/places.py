@@ -132,10 +132,21 @@ _OPENING_CHARS = 200
 
 
 def _opening_places(report: ReportRecord) -> list[Place]:
-    """The first place (CC-CEDICT's, longest form) the opening of a report's body names: its government."""
+    """The first place the opening of a report's body names (CC-CEDICT's, longest form), with the places
+    that follow it without a break (重庆市渝中区): its government."""
     opening = report.text[report.body_start : report.body_start + _OPENING_CHARS]
-    found = sorted((opening.find(name), -len(name), name) for name in _place_names().chinese if name in opening)
-    return place_units(found[0][2]) if found else []
+    at = {}
+    for name in _place_names().chinese:
+        start = opening.find(name)
+        if start >= 0 and len(name) > len(at.get(start, "")):
+            at[start] = name
+    if not at:
+        return []
+    start = min(at)
+    chain = at[start]
+    while (follows := at.get(start + len(chain))) is not None:
+        chain += follows
+    return place_units(chain)
 
 
 class PlaceIndex:
@@ -147,7 +158,9 @@ class PlaceIndex:
             # The place the metadata read from the title; else what in the title reads as one; else (a page
             # saved without its title, 本年度报告根据…) the government the opening sentence names
             # ("2024年,中原区坚持…").
-            named = [p for p in place_units(report.place or report.title) if _PLACE_NAME.fullmatch(p.name)]
+            named = [p for p in place_units(report.place) if _PLACE_NAME.fullmatch(p.name)] if report.place else [
+                p for p in place_units(report.title) if _PLACE_NAME.fullmatch(p.name) and p.name.endswith(_SUFFIXES)
+            ]  # a title the metadata found no place in names one only with its level (not 政府工作报告)
             self.by_report[report.report_id] = named or _opening_places(report)
         # Names and stems of the indexed places (云冈区, 云冈): a place inside or around one is not "unindexed".
         self._indexed = {name for places in self.by_report.values() for p in places for name in (p.name, p.stem)}

@@ -61,6 +61,8 @@ def find_figures(text: str) -> list[Figure]:
             continue
         if arabic and _inside_word(text, match.start("arabic"), match.end("arabic")):
             continue
+        if unit == "部" and text[match.end() : match.end() + 1] == "分":  # 六部分: the word 部分, not 部 the unit
+            continue
         value = float(arabic.replace(",", "")) if arabic else chinese_to_number(chinese)
         qualifier = "".join(q for q in (match.group("pre"), match.group("qual"), match.group("post")) if q)
         start = match.start("arabic") if arabic else match.start("chinese")

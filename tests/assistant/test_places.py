@@ -63,3 +63,15 @@ def test_a_report_whose_title_names_no_place_is_of_the_place_its_opening_names()
     assert places.in_chinese("中原区去年办了多少件?") == {"中原区": {"untitled"}}
     assert places.in_english(["zhongyuan", "district"]) == {"中原区": {"untitled"}}
     assert places.unindexed("中原区去年办了多少件?") == [] and places.covers_whole("中原区")
+
+
+@pytest.mark.parametrize(("title", "opening", "places"), [
+    ("根据《条例》编制本报告。", "一、总体情况 2025年,重庆市渝中区人民政府办公室坚持依法公开。", ["重庆市", "渝中区"]),
+    ("政府工作报告", "2023年2月9日在略阳县第十八届人民代表大会第二次会议上", ["略阳县"]),
+])
+def test_a_title_that_names_no_place_with_its_level_leaves_the_place_to_the_opening(
+    title: str, opening: str, places: list[str],
+) -> None:
+    record = ReportRecord(report_id="r", path="", content_hash="", title=title, publisher=None, published=None,
+                          year=2025, place=None, header="", body_start=0, text=opening, n_chunks=0, indexed_at="")
+    assert [p.name for p in PlaceIndex([record]).by_report["r"]] == places

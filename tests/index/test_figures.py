@@ -26,6 +26,10 @@ def test_chinese_words_that_merely_contain_numerals_are_not_figures() -> None:
     assert find_figures("一是加强领导,推进一体建设") == []
 
 
+def test_a_part_of_a_whole_is_no_count_of_volumes() -> None:
+    assert [f.text for f in find_figures("本报告由总体情况等六部分组成,印发文件2部。")] == ["2部"]
+
+
 def test_full_width_digits_are_folded() -> None:
     assert numbers_in("９０％") == {90.0}
 

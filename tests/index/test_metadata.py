@@ -147,3 +147,8 @@ def test_place_of_a_government_titled_report(tmp_path: Path) -> None:
     assert extract_metadata(text, tmp_path / "x.txt").place == "绵阳市江油市"
     no_year = "标题: 太原市政府工作报告\n来源: 太原市人民政府\n\n正文。"
     assert extract_metadata(no_year, tmp_path / "y.txt").place == "太原市"
+
+
+def test_a_salutation_is_not_the_title() -> None:
+    meta = extract_metadata("福州市人民政府:\n2025年,罗源县坚持依法行政。\n", Path("luoyuan-2025.txt"))
+    assert meta.title == "2025年,罗源县坚持依法行政。" and meta.place != "福州市"
