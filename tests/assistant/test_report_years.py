@@ -39,3 +39,16 @@ def test_the_year_before_a_report_is_answered_from_it_and_said_so(bot: Assistant
 def test_a_year_no_report_speaks_of_is_still_declined(bot: Assistant) -> None:
     answer = bot.ask("某某县2022年地区生产总值是多少亿元?")
     assert not answer.found and any("No 2022 report" in note for note in answer.notes)
+
+
+def test_a_publication_question_over_a_header_without_date_or_source_gets_an_answer_not_a_crash(
+    tmp_path: Path, embeddings,
+) -> None:
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "titled.txt").write_text(
+        "标题: 某某县2025年政府工作报告\n\n2025年,某某县地区生产总值增长6%。\n", encoding="utf-8")
+    settings = Settings(home=tmp_path / "home", reports_dir=tmp_path / "reports")
+    Indexer(settings, embeddings=embeddings).run()
+    bot = Assistant(settings, reader=IndexReader(settings, embeddings=embeddings))
+    answer = bot.ask("某某县这份报告是什么时候发布的?")
+    assert answer.language == "zh" and "发布" not in "".join(c.quote for c in answer.citations)
