@@ -131,8 +131,10 @@ def _scope(
         same_year = {r for r in pool if r in reports and reports[r].year == plan.year}
         # A report also speaks of the year before its own: a 2023 政府工作报告 reviews 2022, a 2025 report
         # compares with 2024. With no report of the year asked, the next year's that mentions it answers.
-        looking_back = {r for r in pool if r in reports and reports[r].year == plan.year + 1
-                        and f"{plan.year}年" in reports[r].text[reports[r].body_start:]}
+        looking_back = set() if same_year else {
+            r for r in pool if r in reports and reports[r].year == plan.year + 1
+            and f"{plan.year}年" in reports[r].text[reports[r].body_start:]
+        }
         where = "、".join(plan.places) or ("the selected reports" if scope is not None else "any report")
         if not same_year and looking_back:
             remarks.append(f"{plan.year} 年的情况引自 {plan.year + 1} 年的报告({where})/ "

@@ -19,7 +19,7 @@ from assistant import server
 from assistant.server import create_app
 from index import Indexer, Settings
 from tests.assistant.server_fixture import wait_for
-from tests.index.test_catalog_damage import DAMAGES, damage, read_only, writable_again
+from tests.index.test_catalog_damage import DAMAGES, damage, made_read_only
 
 QUESTION = "云冈区2025年受理了多少件法律援助案件?"
 
@@ -85,11 +85,8 @@ def test_at_start_the_server_says_what_is_wrong_once_and_serves_on(
 
 @pytest.fixture
 def read_only_home(home: Settings) -> Iterator[Settings]:
-    try:
-        read_only(home.home)
-        yield home
-    finally:
-        writable_again(home.home)
+    with made_read_only(home) as settings:
+        yield settings
 
 
 def test_a_read_only_home_gets_503s_and_failed_jobs_that_name_it(read_only_home: Settings) -> None:

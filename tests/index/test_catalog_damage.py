@@ -11,7 +11,7 @@ import random
 import shutil
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -60,6 +60,16 @@ def writable_again(folder: Path) -> None:
         path.chmod(path.stat().st_mode | 0o200)
 
 
+@contextmanager
+def made_read_only(settings: Settings) -> Iterator[Settings]:
+    """The settings with their home read-only while the block runs, writable again after."""
+    try:
+        read_only(settings.home)
+        yield settings
+    finally:
+        writable_again(settings.home)
+
+
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
 
@@ -85,11 +95,8 @@ def settings(indexed: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 @pytest.fixture
 def read_only_home(settings: Settings) -> Iterator[Settings]:
-    try:
-        read_only(settings.home)
-        yield settings
-    finally:
-        writable_again(settings.home)
+    with made_read_only(settings) as home:
+        yield home
 
 
 @pytest.mark.parametrize("how", DAMAGES)
