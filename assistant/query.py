@@ -49,7 +49,7 @@ _REMAINING = (
     r"|not (?:yet |been )*(?:accepted|admitted|concluded|closed|handled|resolved|settled|completed|approved|adopted))\b"
 )
 _COMPARE = re.compile(
-    r"哪个多|哪个少|哪一个|多多少|少多少|相比|比较|差多少|变化|增加了多少|减少了多少"
+    r"哪个多|哪个少|哪一个|多多少|少多少|相比|比较|差多少|变化|增加了多少|减少了多少|谁更?[多少高低]|差几|多几|少几"
     r"|\b(more than|less than|compare|compared|difference|which (is|was) (more|higher|larger|bigger)|"
     r"how many more|how much more|versus|vs\.?|change)\b|" + _REMAINING,
     re.IGNORECASE,
