@@ -36,7 +36,7 @@ History = list[tuple[str, str]]  # (question, answer) pairs, oldest first
 MAX_QUESTION_CHARS = 1000
 MAX_HISTORY_TURNS = 8  # a follow-up is read against the latest turns; older ones would only cost time
 MAX_ANSWER_CHARS = 4 * MAX_QUESTION_CHARS
-_WARM_UP_QUESTIONS = ("2025年受理了多少件法律援助案件?", "How many legal aid cases were accepted?")
+_WARM_UP_QUESTIONS = ("法律援助办了几件?", "Legal aid caseload?")
 _FOLLOW_UP = re.compile(r"^\s*(那|那么|还有|另外|以及|and\b|what about|how about|also\b)", re.I)
 
 

@@ -32,10 +32,10 @@ from index.load import SUPPORTED_SUFFIXES
 __all__ = ["CSS", "build_ui", "answer_markdown", "citations_html"]
 
 EXAMPLES = [
-    "2025年云冈区受理了多少件法律援助案件?",
-    "How many legal aid cases did Yungang accept in 2025?",
-    "法律援助案件和值班律师提供的法律帮助,哪个多?多多少?",
-    "How many traffic accidents were there in Yungang in 2025?",
+    "云冈区去年办了几件法律援助?",
+    "How many legal aid cases did Yungang take on in 2025?",
+    "值班律师的法律帮助和法律援助案件,谁多?差几件?",
+    "Did Yungang record any road deaths in 2025?",
 ]
 ANSWERERS = [("自动 / Auto", "auto"), ("抽取式 / Extractive", "extractive"), ("大模型 / LLM", "llm")]
 ALL_YEARS = "all"

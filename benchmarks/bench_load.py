@@ -37,10 +37,10 @@ from generate_reports import generate_corpus
 
 SAMPLE = Path(__file__).resolve().parents[1] / "reports" / "datong-yungang-2025-fazhi-zhengfu.txt"
 SAMPLE_QUESTIONS = [
-    "云冈区2025年受理了多少件法律援助案件?",
-    "How many legal aid cases did Yungang accept in 2025?",
-    "2025年云冈区行政复议案件有多少件?",
-    "How many administrative reconsideration cases did Yungang handle in 2025?",
+    "云冈区去年办了几件法律援助?",
+    "How many legal aid cases did Yungang take on in 2025?",
+    "云冈区去年接了几件复议?",
+    "Yungang 2025: reconsideration cases received, and how many closed?",
 ]
 
 

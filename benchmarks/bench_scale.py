@@ -54,10 +54,10 @@ from generate_reports import (  # benchmarks/ is on sys.path when run as a scrip
 from langchain_core.embeddings import Embeddings
 
 _TOPICS_EN = {  # indicator in the generator → how an English user asks about it
-    "受理的法律援助案件": "How many legal aid cases did {place} accept in {year}?",
-    "收到的行政复议申请": "How many administrative reconsideration applications did {place} receive in {year}?",
+    "受理的法律援助案件": "Legal aid cases {place} took on in {year}: how many?",
+    "收到的行政复议申请": "{place}, {year}: reconsideration applications received?",
     "开展的执法检查": "How many law enforcement inspections did {place} carry out in {year}?",
-    "化解的矛盾纠纷": "How many disputes were resolved in {place} in {year}?",
+    "化解的矛盾纠纷": "{place}, {year}: disputes settled — how many?",
     "开展的普法宣传活动": "How many legal publicity activities did {place} hold in {year}?",
     "行政诉讼案件": "How many administrative lawsuits did {place} have in {year}?",
     "主动公开的政府信息": "How many government information items did {place} publish in {year}?",

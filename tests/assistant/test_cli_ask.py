@@ -24,7 +24,7 @@ def test_ask_questions_file_gives_one_answer_per_line_in_order(corpus_settings: 
     questions = tmp_path / "q.jsonl"
     questions.write_text(
         "\n".join(json.dumps({"question": q}, ensure_ascii=False) for q in
-                  ["云冈区2025年受理了多少件法律援助案件?", "How many traffic accidents were there in Yungang in 2025?"]),
+                  ["云冈区2025年受理了多少件法律援助案件?", "Did Yungang record any road deaths in 2025?"]),
         encoding="utf-8",
     )
     result = runner.invoke(app, ["ask", "--json", "--questions", str(questions), "--home", str(corpus_settings.home)])
@@ -61,7 +61,7 @@ def test_eval_scores_gold_questions(corpus_settings: Settings, tmp_path: Path) -
     items = [
         {"id": "a", "lang": "zh", "type": "number", "question": "云冈区2025年受理了多少件法律援助案件?",
          "numbers": ["249"], "evidence": ["受理法律援助案件249件"]},
-        {"id": "b", "lang": "en", "type": "unanswerable", "question": "How many traffic accidents in Yungang in 2025?",
+        {"id": "b", "lang": "en", "type": "unanswerable", "question": "Any road deaths recorded by Yungang in 2025?",
          "numbers": [], "evidence": []},
     ]
     gold.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items), encoding="utf-8")

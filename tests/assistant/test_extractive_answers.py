@@ -44,12 +44,12 @@ def test_percent_questions_get_the_percentage(bot: Assistant) -> None:
 def test_qualifiers_are_kept(bot: Assistant) -> None:
     answer = bot.ask("云冈区2025年全年开展各类执法检查多少次?")
     assert "八百多次" in answer.answer
-    english = bot.ask("What share of government services in Yungang could be handled online in 2025?")
+    english = bot.ask("What share of Yungang's public services are available online?")
     assert "over 90%" in english.answer
 
 
 def test_compare_questions_give_both_figures_and_the_difference(bot: Assistant) -> None:
-    answer = bot.ask("云冈区2025年法律援助案件和值班律师提供的法律帮助,哪个多?多多少?")
+    answer = bot.ask("云冈区2025年值班律师的法律帮助和法律援助案件,谁多?差几件?")
     assert "249" in answer.answer and "199" in answer.answer and "249 − 199 = 50" in answer.answer
     assert answer.verified
 
@@ -106,13 +106,13 @@ def test_the_year_named_picks_its_report(bot: Assistant) -> None:
 
 
 def test_a_year_no_report_covers_is_declined_and_said(bot: Assistant) -> None:
-    answer = bot.ask("2019年云冈区受理了多少件法律援助案件?")
+    answer = bot.ask("云冈区2019年的法律援助办了几件?")
     assert not answer.found and "2019" in answer.answer and not answer.citations
 
 
 @pytest.mark.parametrize(
     ("question", "language"),
-    [("How many traffic accidents were there in Yungang in 2025?", "en"), ("云冈区2025年有多少所养老院?", "zh")],
+    [("Did Yungang record any road deaths in 2025?", "en"), ("云冈区2025年有多少所养老院?", "zh")],
 )
 def test_what_the_reports_do_not_say_is_declined_in_the_question_language(
     bot: Assistant, question: str, language: str

@@ -45,7 +45,7 @@ def indexed() -> PlaceIndex:
     ("云冈区2025年受理了多少件法律援助案件?", []),
     ("How many legal aid cases in Datong?", []),  # the city a district report lies in
     ("如何维护社会长治久安?", []),  # 长治 is a city, but not inside 长治久安
-    ("What is the study rate for Xi Jinping Thought on the Rule of Law?", []),  # Jinping: a person, not the county
+    ("What share of cadres studied Xi Jinping's thinking on law?", []),  # Jinping: a person, not the county
 ])
 def test_places_a_question_names_that_no_report_is_of_are_found(
     indexed: PlaceIndex, question: str, unindexed: list[str]

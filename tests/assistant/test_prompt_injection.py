@@ -55,7 +55,7 @@ def bot(settings: Settings, embeddings, llm: LLMAnswerer | None = None) -> Assis
 
 @pytest.mark.parametrize(
     "question",
-    ["甲县2025年受理了多少件法律援助案件?", "How many legal aid cases were accepted in 2025?"],
+    ["甲县2025年受理了多少件法律援助案件?", "Legal aid cases taken on in 2025: how many?"],
 )
 def test_the_extractive_answer_gives_the_reported_figure_not_the_injected_one(
     injected: Settings, embeddings, question: str

@@ -36,7 +36,7 @@ def test_language_of_a_question(text: str, language: str) -> None:
 
 
 def test_english_is_carried_over_to_the_chinese_of_the_reports(planner: QueryPlanner) -> None:
-    plan = planner.plan("How many legal aid cases were accepted in 2025?", PLACES)
+    plan = planner.plan("During 2025, how many legal aid cases got accepted?", PLACES)
     zh = {t.zh for t in plan.terms}
     assert {"法律援助案件", "受理"} <= zh and plan.year == 2025 and plan.kinds == {"count"}
     assert any(t.focus and t.zh == "法律援助案件" for t in plan.terms)
@@ -73,7 +73,7 @@ def test_people_counts_are_recognised(planner: QueryPlanner) -> None:
 
 
 def test_compare_questions_have_two_sides(planner: QueryPlanner) -> None:
-    plan = planner.plan("法律援助案件和值班律师提供的法律帮助,哪个多?", PLACES)
+    plan = planner.plan("值班律师的法律帮助和法律援助案件,谁多?", PLACES)
     assert plan.compare and len(plan.sides) == 2
 
 

@@ -104,7 +104,7 @@ def test_chat_cites_answers_from_uploads_and_keeps_report_html_as_text(
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
 
     # A question about the sample: the figure in the answer, the quoted sentence highlighted in its card.
-    ask(page, "2025年云冈区受理了多少件法律援助案件?")
+    ask(page, "云冈区去年办了几件法律援助?")
     expect(page.locator("#cite-1 mark")).to_contain_text("249件", timeout=ANSWER_TIMEOUT_MS)
     answer = page.locator('#rc-chat [data-testid="bot"]').last
     expect(answer).to_contain_text("249")
