@@ -75,7 +75,7 @@ def judge(item: dict, answer: Answer) -> Outcome:
     if item["type"] == "unanswerable":
         correct = not answer.found
     else:
-        stated = _norm(answer_lines(answer.answer))
+        stated = fold(answer_lines(answer.answer)).replace(",", "")  # spaces kept: 2024-03-28 09:18 is no 2809
         figures_stated = all(states(stated, _norm(n)) for n in item.get("numbers") or [])
         cited = any(holds(c.text) or holds(c.quote) for c in answer.citations) if evidence else bool(answer.citations)
         correct = answer.found and answer.verified and figures_stated and cited
@@ -83,6 +83,7 @@ def judge(item: dict, answer: Answer) -> Outcome:
     return Outcome(item["id"], item["lang"], item["type"], rank, correct, answer.verified, latency, answer.answer)
 
 
+_DIGIT_NUMERALS = CHINESE_NUMERALS.replace("万", "").replace("亿", "")
 _QUOTE_OR_REFERENCE = re.compile(r"^\s*(?:>|\[\d+\]\s)")
 
 
@@ -93,13 +94,14 @@ def answer_lines(markdown: str) -> str:
 
 def states(text: str, figure: str) -> bool:
     """Whether ``text`` states ``figure`` as a whole number: 24 is not stated by 249 or 1.24, and a
-    figure written in Chinese numerals (八百) is also stated by its value in digits (800)."""
+    figure written in Chinese numerals (八百) is also stated by its value in digits (800). Gold figures
+    are written as the report writes them, so 96.6 is stated by 96.6万 (its magnitude follows)."""
     spellings = {figure}
     if figure and all(ch in CHINESE_NUMERALS for ch in figure.rstrip("%")):
         value = chinese_to_number(figure.rstrip("%"))
         spellings.add(f"{value:g}" + ("%" if figure.endswith("%") else ""))
     return any(
-        re.search(rf"(?<![\d.{CHINESE_NUMERALS}]){re.escape(s)}(?![\d{CHINESE_NUMERALS}]|\.\d)", text)
+        re.search(rf"(?<![\d.{CHINESE_NUMERALS}]){re.escape(s)}(?![\d{_DIGIT_NUMERALS}]|\.\d)", text)
         for s in spellings
     )
 

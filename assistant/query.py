@@ -130,7 +130,7 @@ class QueryPlan:
         Dictionary guesses only add: they never count against a passage.
         """
         found = total = 0.0
-        for group in self._groups():
+        for group in self.groups():
             strongest = max(t.weight for t in group)
             hit = max(
                 (1.0 if t.zh in text else 0.5 if context and t.zh in context else 0.0) * t.weight / strongest
@@ -141,7 +141,8 @@ class QueryPlan:
             total += 0.0 if group[0].source == "dictionary" else weight
         return min(1.0, found / total) if total else 0.0
 
-    def _groups(self) -> list[list[Term]]:
+    def groups(self) -> list[list[Term]]:
+        """The question's concepts, each with its Chinese renderings."""
         groups: dict[str, list[Term]] = {}
         for term in self.terms:
             if len(term.zh) < 2 or term.zh in NOT_CONTENT or term.source == "scope":

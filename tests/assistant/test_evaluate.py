@@ -43,6 +43,17 @@ def test_a_chinese_numeral_is_stated_by_its_value_in_digits() -> None:
     assert not judge(item, answer("1800 times [1]")).correct
 
 
+def test_a_figure_is_stated_with_the_magnitude_the_report_writes_after_it() -> None:
+    item = ITEM | {"numbers": ["96.6"]}
+    assert judge(item, answer("总阅读量96.6万 [1]")).correct
+    assert not judge(item, answer("总阅读量96.6十 [1]")).correct
+
+
+def test_a_date_is_stated_with_the_time_after_it() -> None:
+    item = ITEM | {"numbers": ["2024-03-28"]}
+    assert judge(item, answer("发布时间:2024-03-28 09:18 [1]")).correct
+
+
 def test_only_a_decline_is_right_for_an_unanswerable_question() -> None:
     item = ITEM | {"type": "unanswerable", "numbers": [], "evidence": []}
     assert judge(item, answer("报告中没有找到这个问题的答案。", found=False, cited=False)).correct
