@@ -19,7 +19,8 @@ from assistant.retrieve import TITLE, figure_kind, names_several
 from assistant.types import Citation, Draft, Passage
 from index.figures import Figure, find_figures, fold
 
-_CLAUSE = re.compile(r"[^,，;；:：]+[,，;；:：]?")
+# A clause runs on over a comma before 占: "不予公开的1件,占1.02%" is one share of one thing.
+_CLAUSE = re.compile(r"(?:[^,，;；:：]|[,，](?=占))+[,，;；:：]?")
 _PASSAGES_READ = 5
 HEADER_SUFFIX = "#header"  # chunk id suffix of a report's header block, as a passage
 _PEOPLE_UNITS = ("人", "名", "人次", "位", "余人", "万人", "万人次")
@@ -72,6 +73,8 @@ class ExtractiveAnswerer:
         clauses = self._clauses(plan, passages[:_PASSAGES_READ])
         if plan.kinds:
             exact = None if plan.unmentioned else self._figure_answer(plan, clauses, _names_what_is_counted)
+            if exact is None and plan.counts and not plan.unmentioned:  # 4家单位负责人: heads counted by unit
+                exact = self._figure_answer(replace(plan, counts="any body"), clauses, _names_what_is_counted)
             return exact or self._nearest(plan, clauses) or not_found(plan)
         return self._sentence_answer(plan, clauses) or not_found(plan)
 
@@ -241,7 +244,8 @@ def _score(plan: QueryPlan, clause: _Clause) -> float:
     """How well a clause answers: the question's terms in it, in its sentence so far, in its section."""
     text = clause.passage.text
     own = plan.coverage(clause.text)
-    context = plan.coverage(text[clause.lead[0] : clause.span[1]], clause.passage.section)
+    # The title names the issuing office and place, which a clause leaves unsaid.
+    context = plan.coverage(text[clause.lead[0] : clause.span[1]], f"{clause.passage.section} {clause.passage.title}")
     return 0.7 * own + 0.3 * context + 0.05 / (1 + clause.passage_rank)
 
 
@@ -266,6 +270,8 @@ def _fits(figure: Figure, kind: str, plan: QueryPlan) -> bool:
     if plan.counts == "people" and figure.unit not in _PEOPLE_UNITS:
         return False
     if plan.counts == "institutions" and figure.unit not in _INSTITUTION_UNITS:
+        return False
+    if plan.counts == "any body" and figure.unit not in _PEOPLE_UNITS + _INSTITUTION_UNITS:
         return False
     if kind == "any":
         return bool(figure_kind(figure.unit))

@@ -98,7 +98,7 @@ class QueryPlan:
     about_publication: bool = False  # who published the report, and when
     wider_places: list[str] = field(default_factory=list)  # named places only districts of it report on
     unindexed_places: list[str] = field(default_factory=list)  # named places no indexed report is of
-    counts: str | None = None  # "people" / "institutions" when the question counts those
+    counts: str | None = None  # "people" / "institutions" when the question counts those; "any body": either
     change: bool = False  # asks by how much something rose or fell
     remaining: bool = False  # asks for the rest of a total ("not yet concluded", 尚未办结)
     figures_asked: int = 1  # "how many lectures, and how many people" / "从多少项减到多少项": two
@@ -280,7 +280,7 @@ class QueryPlanner:
         terms = []
         for i, word in enumerate(words):
             if (
-                word in _ZH_QUESTION_WORDS or word in NOT_CONTENT or word in words[:i]
+                word in _ZH_QUESTION_WORDS or word in NOT_CONTENT or word in words[:i] or _asks_how_many(word)
                 or not re.search(r"[\u4e00-\u9fff]", word)
             ):
                 continue
@@ -321,6 +321,11 @@ def _mark_focus_en(words: list[str], terms: list[Term]) -> list[Term]:
         nearby = [t.position for t in content if cue_end <= t.position <= cue_end + 3]
         in_run = {min(nearby)} if nearby else set()
     return [replace(t, focus=True) if t.position in in_run and t in content else t for t in terms]
+
+
+def _asks_how_many(word: str) -> bool:
+    """几件, 几次, 多少人: the question's cue and measure word, not a thing asked about."""
+    return bool(re.fullmatch(r"(?:几|多少)[\u4e00-\u9fff]?", word))
 
 
 def _question_words(question: str, named: dict[str, set[str]]) -> list[str]:
