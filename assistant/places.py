@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -135,13 +136,18 @@ def _opening_places(report: ReportRecord) -> list[Place]:
     """The first place the opening of a report's body names (CC-CEDICT's, longest form), with the places
     that follow it without a break (重庆市渝中区): its government."""
     opening = report.text[report.body_start : report.body_start + _OPENING_CHARS]
+    levelled = [name for name in _place_names().chinese if name.endswith(_SUFFIXES)]  # not 中国 of 中国特色
+    if not any(name in opening for name in levelled):
+        # An opening that names no place (在市委的正确领导下,市政府…): the place the report names most
+        # often (《许昌市2024年度…工作要点》) is its own.
+        counts = Counter({name: report.text.count(name) for name in levelled})
+        name, count = counts.most_common(1)[0] if counts else ("", 0)
+        return place_units(name) if count else []
     at = {}
-    for name in _place_names().chinese:
+    for name in levelled:
         start = opening.find(name)
         if start >= 0 and len(name) > len(at.get(start, "")):
             at[start] = name
-    if not at:
-        return []
     start = min(at)
     chain = at[start]
     while (follows := at.get(start + len(chain))) is not None:

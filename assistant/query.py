@@ -65,8 +65,12 @@ _TWO_PART = re.compile(
 )
 _QUESTION_SPLIT = re.compile(r"[?？;；]")  # "A多少件?B多少件?": one question after another
 _PUBLICATION = re.compile(
-    r"(何时|什么时候|哪天|谁|哪个部门|哪个单位).{0,6}(发布|印发|公布)|发布(时间|日期|机构|单位)|来源"
-    r"|\b(when|who|by whom)\b.{0,80}\b(published|issued|released)\b|\bpublish(ed|er)?\b.{0,40}\b(when|by whom)\b",
+    r"(何时|什么时候|啥时候|哪天|哪一天|几号|谁|哪个部门|哪个单位).{0,8}(发布|印发|公布|发的|公开的|签发)"
+    r"|发布(时间|日期|机构|单位)|来源|文号|签发人"
+    r"|\b(when|who|whom|which (office|department|agency|body)|what (day|date))\b.{0,80}"
+    r"\b(published|issued|released|put out|posted|signed)\b"
+    r"|\b(publish(ed|er)?|put out|posted|issued|released)\b.{0,60}\b(when|by whom|on what (day|date))\b"
+    r"|\bdocument number\b",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")

@@ -147,10 +147,11 @@ def _skip_blank(text: str, offset: int) -> int:
 
 
 def _first_title_line(body: str) -> str | None:
+    """The first line, when it reads as a title: short, and not a sentence (根据…编制本报告。 opens a body)."""
     for line in body.splitlines():
         line = line.strip()
         if line and not _SALUTATION.fullmatch(line):
-            return line[:120] if len(line) <= 120 else None
+            return line if len(line) <= 120 and not line.endswith(("。", "!", "！", "?", "？")) else None
     return None
 
 

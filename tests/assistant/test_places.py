@@ -75,3 +75,11 @@ def test_a_title_that_names_no_place_with_its_level_leaves_the_place_to_the_open
     record = ReportRecord(report_id="r", path="", content_hash="", title=title, publisher=None, published=None,
                           year=2025, place=None, header="", body_start=0, text=opening, n_chunks=0, indexed_at="")
     assert [p.name for p in PlaceIndex([record]).by_report["r"]] == places
+
+
+def test_an_opening_that_names_no_place_leaves_it_to_the_place_the_report_names_most() -> None:
+    text = ("2024年,在市委的正确领导下,市政府坚持以中国特色社会主义思想为指导。现将有关工作报告如下。" * 3
+            + "制定《许昌市2024年度工作要点》,许昌市各部门落实到位,配合郑州市开展联合执法。")
+    record = ReportRecord(report_id="r", path="", content_hash="", title="r", publisher=None, published=None,
+                          year=2024, place=None, header="", body_start=0, text=text, n_chunks=0, indexed_at="")
+    assert [p.name for p in PlaceIndex([record]).by_report["r"]] == ["许昌市"]  # not 中国 of 中国特色

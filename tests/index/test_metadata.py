@@ -151,4 +151,9 @@ def test_place_of_a_government_titled_report(tmp_path: Path) -> None:
 
 def test_a_salutation_is_not_the_title() -> None:
     meta = extract_metadata("福州市人民政府:\n2025年,罗源县坚持依法行政。\n", Path("luoyuan-2025.txt"))
-    assert meta.title == "2025年,罗源县坚持依法行政。" and meta.place != "福州市"
+    assert meta.title == "luoyuan-2025" and meta.place != "福州市"
+
+
+def test_a_sentence_is_not_the_title() -> None:
+    meta = extract_metadata("根据《条例》规定,编制本报告。\n一、总体情况\n", Path("some-report.txt"))
+    assert meta.title == "some-report"
