@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from assistant.glossary import cedict_entries
 from index.catalog import ReportRecord
+from index.metadata import SALUTATION
 from index.lexical import init_jieba
 
 # Not a bare 州: it ends the names of cities (忻州市, 兰州市) and districts (潞州区), not a level of its own.
@@ -136,6 +137,9 @@ def _opening_places(report: ReportRecord) -> list[Place]:
     """The first place the opening of a report's body names (CC-CEDICT's, longest form), with the places
     that follow it without a break (重庆市渝中区): its government."""
     opening = report.text[report.body_start : report.body_start + _OPENING_CHARS]
+    first_line, _, rest = opening.partition("\n")
+    if SALUTATION.fullmatch(first_line.strip()):  # 福州市人民政府: is whom 罗源县's report is addressed to
+        opening = rest
     levelled = [name for name in _place_names().chinese if name.endswith(_SUFFIXES)]  # not 中国 of 中国特色
     if not any(name in opening for name in levelled):
         # An opening that names no place (在市委的正确领导下,市政府…): the place the report names most
@@ -175,10 +179,17 @@ class PlaceIndex:
         """{place name: report ids} for places a Chinese question names (云冈区 or just 云冈)."""
         return self._match(lambda place: len(place.stem) >= 2 and place.stem in question)
 
-    def in_english(self, words: list[str]) -> dict[str, set[str]]:
-        """{place name: report ids} for pinyin names in an English question ("Yungang", "yun gang")."""
+    def in_english(self, words: list[str], known: Callable[[str], bool] = lambda word: True) -> dict[str, set[str]]:
+        """{place name: report ids} for pinyin names in an English question ("Yungang", "yun gang").
+
+        With none, a word ``known`` does not recognise that is one letter off an indexed place's
+        reading of five letters or more is taken to mean it ("hanbim" for Hanbin)."""
         candidates = set(words) | {a + b for a, b in zip(words, words[1:])}
-        return self._match(lambda place: bool(place.readings & candidates))
+        exact = self._match(lambda place: bool(place.readings & candidates))
+        if exact:
+            return exact
+        unknown = [w for w in candidates if len(w) >= 5 and w.isalpha() and not known(w)]
+        return self._match(lambda place: any(_one_letter_off(w, r) for w in unknown for r in place.readings if len(r) >= 5))
 
     def unindexed(self, question: str) -> list[str]:
         """Places a question names that no indexed report is of (北京市, "Shanghai"): CC-CEDICT's place names
@@ -214,3 +225,13 @@ class PlaceIndex:
                 if named(place):
                     found.setdefault(place.name, set()).add(report_id)
         return found
+
+
+def _one_letter_off(word: str, reading: str) -> bool:
+    """One letter replaced, added or dropped: changhun, hanbim, xuchnag is not (two)."""
+    if abs(len(word) - len(reading)) > 1 or word == reading:
+        return False
+    if len(word) == len(reading):
+        return sum(a != b for a, b in zip(word, reading)) == 1
+    short, long = sorted((word, reading), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))

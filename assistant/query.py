@@ -192,7 +192,7 @@ class QueryPlanner:
             search_text = question
         else:
             words = english_words(question)
-            named = places.in_english(words)
+            named = places.in_english(words, known=self._knows)
             terms = self._english_terms(words)
             listed = _listed_en(words, terms)
             if translated:
@@ -261,6 +261,10 @@ class QueryPlanner:
                 return []
             sides.append(terms)
         return sides
+
+    def _knows(self, word: str) -> bool:
+        """An English word the glossary or the dictionary reads: not a misspelt place name."""
+        return bool(self.glossary.translate([word])[0] or self.dictionary.lookup(word))
 
     def _english_terms(self, words: list[str]) -> list[Term]:
         words = [w for w in words if not _YEAR.fullmatch(w)]

@@ -27,7 +27,7 @@ _FOOTER_LINE = re.compile(
     r"^(扫一扫.*|相关(解读|政策|稿件|链接|文件)|打印本页|关闭窗口|【?(打印|关闭|返回顶部)】?|分享到.*|[\s|｜\-—_=*·]*)$"
 )
 _JUNK_LINE = re.compile(r"^[\s|｜\-—_=*·]*$")
-_SALUTATION = re.compile(r"[^,，。;；]{2,30}[:：]")  # 福州市人民政府: / 各位代表: — whom the report is addressed to
+SALUTATION = re.compile(r"[^,，。;；]{2,30}[:：]")  # 福州市人民政府: / 各位代表: — whom the report is addressed to
 _BULLET = re.compile(r"^[•·▪●◆\-*]\s*")
 # A date (and time) alone on a header line: "2025年03月19日 09时07分", "2023-01-29 16:07".
 _STAMP = re.compile(r"(19|20)\d{2}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}日?(\s*\d{1,2}\s*[:：时]\s*\d{1,2}分?(:\d{2})?)?")
@@ -150,7 +150,7 @@ def _first_title_line(body: str) -> str | None:
     """The first line, when it reads as a title: short, and not a sentence (根据…编制本报告。 opens a body)."""
     for line in body.splitlines():
         line = line.strip()
-        if line and not _SALUTATION.fullmatch(line):
+        if line and not SALUTATION.fullmatch(line):
             return line if len(line) <= 120 and not line.endswith(("。", "!", "！", "?", "？")) else None
     return None
 

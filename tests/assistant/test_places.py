@@ -68,6 +68,7 @@ def test_a_report_whose_title_names_no_place_is_of_the_place_its_opening_names()
 @pytest.mark.parametrize(("title", "opening", "places"), [
     ("根据《条例》编制本报告。", "一、总体情况 2025年,重庆市渝中区人民政府办公室坚持依法公开。", ["重庆市", "渝中区"]),
     ("政府工作报告", "2023年2月9日在略阳县第十八届人民代表大会第二次会议上", ["略阳县"]),
+    ("luoyuan-2025", "福州市人民政府:\n2025年,罗源县坚持依法行政。", ["罗源县"]),
 ])
 def test_a_title_that_names_no_place_with_its_level_leaves_the_place_to_the_opening(
     title: str, opening: str, places: list[str],
@@ -83,3 +84,13 @@ def test_an_opening_that_names_no_place_leaves_it_to_the_place_the_report_names_
     record = ReportRecord(report_id="r", path="", content_hash="", title="r", publisher=None, published=None,
                           year=2024, place=None, header="", body_start=0, text=text, n_chunks=0, indexed_at="")
     assert [p.name for p in PlaceIndex([record]).by_report["r"]] == ["许昌市"]  # not 中国 of 中国特色
+
+
+def test_a_place_misspelt_by_one_letter_in_english_is_still_found() -> None:
+    record = ReportRecord(report_id="r", path="", content_hash="", title="汉滨区2025年政府工作报告", publisher=None,
+                          published=None, year=2025, place="汉滨区", header="", body_start=0, text="", n_chunks=0,
+                          indexed_at="")
+    places = PlaceIndex([record])
+    assert places.in_english(["hanbim", "projects"], known=lambda word: word == "projects") == {"汉滨区": {"r"}}
+    assert places.in_english(["hanbim"], known=lambda word: True) == {}  # a word it knows is no typo
+    assert places.in_english(["hamsim"], known=lambda word: False) == {}  # two letters off
