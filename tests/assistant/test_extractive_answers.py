@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant, Filters, QuestionError
+from assistant.types import Passage
 from index import Settings
 from tests.assistant.conftest import report_text
 
@@ -231,3 +232,30 @@ def test_an_english_sentence_answer_states_the_figures_of_its_sentence_in_its_ow
     assert answer.found and answer.language == "en" and "法律援助案件249件" in answer.citations[0].quote
     assert "**249** (249件)" in lead and "**199** (199件)" in lead
     assert "(4)" not in lead  # the item's list marker is no figure
+
+
+def _passage(text: str) -> Passage:
+    return Passage(chunk_id="r#0", report_id="r", title="某县2024年法治政府建设年度报告", year=2024, section="一、",
+                   text=text, start=0, end=len(text), score=1.0)
+
+
+def _lines(draft_answer: str) -> str:
+    return "\n".join(line for line in draft_answer.splitlines() if not line.startswith(">"))
+
+
+def test_figures_beside_the_first_that_answer_another_part_of_the_question_are_stated_too(bot: Assistant) -> None:
+    passage = _passage("法律顾问对全县53份重要文件、15份重要合同进行了合法性审查,提出意见120条。")
+    draft = bot.extractive.answer(bot.plan("法律顾问审查了多少份重要文件和重要合同?"), [passage])
+    assert "53份" in _lines(draft.answer) and "15份" in _lines(draft.answer) and "120" not in _lines(draft.answer)
+
+
+def test_a_share_stays_with_the_thing_it_is_a_share_of(bot: Assistant) -> None:
+    passage = _passage("答复申请98件,其中予以公开的42件,占42.86%;不予公开的1件,占1.02%。")
+    draft = bot.extractive.answer(bot.plan("不予公开的占比是多少?"), [passage])
+    assert "1.02%" in _lines(draft.answer) and "42.86%" not in _lines(draft.answer)
+
+
+def test_a_number_inside_a_quoted_name_is_no_figure(bot: Assistant) -> None:
+    passage = _passage("“高效办成一件事”改革落地见效,承接业务套餐41组。")
+    draft = bot.extractive.answer(bot.plan("高效办成一件事办了多少件?"), [passage])
+    assert "一件**" not in draft.answer and not draft.found
