@@ -19,8 +19,9 @@ from assistant.retrieve import TITLE, figure_kind, names_several
 from assistant.types import Citation, Draft, Passage
 from index.figures import Figure, find_figures, fold
 
-# A clause runs on over a comma before 占: "不予公开的1件,占1.02%" is one share of one thing.
-_CLAUSE = re.compile(r"(?:[^,，;；:：]|[,，](?=占))+[,，;；:：]?")
+# A clause runs on over a comma before 占: "不予公开的1件,占1.02%" is one share of one thing; a bracket
+# opens one of its own: 答复申请98件(含上年度转结申请8件,…).
+_CLAUSE = re.compile(r"(?:[^,，;；:：(（]|[,，](?=占))+[,，;；:：]?|[(（][^,，;；:：(（]*[,，;；:：]?")
 _PASSAGES_READ = 5
 HEADER_SUFFIX = "#header"  # chunk id suffix of a report's header block, as a passage
 _PEOPLE_UNITS = ("人", "名", "人次", "位", "余人", "万人", "万人次")
@@ -144,19 +145,27 @@ class ExtractiveAnswerer:
         for clause, _ in picks:
             if not any(c.start == clause.passage.start + clause.sentence[0] for c in citations):
                 citations.append(cite(len(citations) + 1, clause.passage, *clause.sentence))
-        lines = [self._figure_line(plan, clause, figure, self._n(citations, clause)) for clause, figure in picks]
+        by_clause: dict[int, tuple[_Clause, list[Figure]]] = {}
+        for clause, figure in picks:
+            by_clause.setdefault(id(clause), (clause, []))[1].append(figure)
+        lines = [self._figure_line(plan, clause, figures, self._n(citations, clause)) for clause, figures in by_clause.values()]
         if plan.compare and len(picks) >= 2:
             lines.append(_difference(plan, picks[0][1], picks[1][1]))
         quotes = "\n".join(f"> {c.quote} [{c.n}]" for c in citations)
         return Draft(answer="\n".join(lines) + "\n\n" + quotes, found=True, citations=citations)
 
-    def _figure_line(self, plan: QueryPlan, clause: _Clause, figure: Figure, n: int) -> str:
-        text = clause.text.rstrip(",，;；:：。")
-        bold = text[: figure.start] + f"**{figure.text}**" + text[figure.end :]
+    def _figure_line(self, plan: QueryPlan, clause: _Clause, figures: list[Figure], n: int) -> str:
+        """The clause with its answering figures in bold (zh); each figure with what it counts (en)."""
         if plan.language == "zh":
-            return f"{bold} [{n}]"
+            text = clause.text.rstrip(",，;；:：。")
+            for figure in sorted(figures, key=lambda f: f.start, reverse=True):
+                text = text[: figure.start] + f"**{figure.text}**" + text[figure.end :]
+            return f"{text} [{n}]"
         context = clause.passage.text[clause.lead[0] : clause.span[1]]
-        return f"**{_english_figure(figure)}** ({figure.text}) — {self._gloss(plan, context)} [{n}]"
+        return "\n".join(
+            f"**{_english_figure(f)}** ({f.text}) — {self._gloss(plan, _own_words(clause, f) if len(figures) > 1 else context)} [{n}]"
+            for f in figures
+        )
 
     def _gloss(self, plan: QueryPlan, text: str) -> str:
         """The question's own English words for what the Chinese text names; else the glossary's."""
@@ -324,7 +333,7 @@ def _coordinated(
     "How many documents and contracts were reviewed" over 审查53份重要文件、15份重要合同: each figure
     names its own part (its words up to the next 、), and a part of the question the picked figures'
     words leave unnamed is answered by the figure whose words name it. In a 分别 clause (分别增长4.8%、
-    7.2%) the figures share their words and come together.
+    7.2%) the figures share their words and come together, as do all that fit when each is asked for.
     """
     wanted = (2 if plan.compare else _MOST_FIGURES) - len(picks)
     groups = [g for g in plan.groups() if not g[0].source == "dictionary"]
@@ -339,7 +348,7 @@ def _coordinated(
             if any(f is figure for _, f in picks + added) or not any(_fits(figure, k, plan) for k in plan.kinds):
                 continue
             own = {i for i, g in enumerate(groups) if _named(g, _own_words(clause, figure))}
-            if id(clause) in together or own - named:
+            if plan.each or id(clause) in together or own - named:
                 added.append((clause, figure))
                 named |= own
     return added[: max(0, wanted)]

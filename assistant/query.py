@@ -75,6 +75,8 @@ _PUBLICATION = re.compile(
 )
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # "Which trainings…", "哪些文件": the answer names things, ideally several.
+# "各多少", "分别", "the breakdown": every figure of the sentence that answers, not one.
+_EACH = re.compile(r"各(?:是|有|为)?(?:多少|几)|分别|\b(each|respectively|breakdown|broken down)\b", re.I)
 _LISTING = re.compile(r"^\s*(which|list|name)\b|\bwhat (kinds?|types?|sorts?) of\b|哪些|哪几|有什么|列举", re.I)
 # Words that say what kind of figure is asked, not what it is about.
 NOT_CONTENT = frozenset(
@@ -106,6 +108,7 @@ class QueryPlan:
     change: bool = False  # asks by how much something rose or fell
     remaining: bool = False  # asks for the rest of a total ("not yet concluded", 尚未办结)
     figures_asked: int = 1  # "how many lectures, and how many people" / "从多少项减到多少项": two
+    each: bool = False  # asks for each of several figures ("各多少", "the breakdown")
     listing: bool = False  # asks which things ("which trainings", "哪些文件")
     listed: frozenset[str] = frozenset()  # Chinese words for the things listed (培训, 规范性文件)
     unmentioned: list[Term] = field(default_factory=list)  # qualifiers of what is counted no report uses
@@ -227,7 +230,7 @@ class QueryPlanner:
             unindexed_places=[] if named else places.unindexed(question),
             counts=_counted_class(question, language, units),
             change=bool(_EN_CHANGE.search(question) or _ZH_CHANGE.search(question)),
-            listing=bool(_LISTING.search(question)), listed=listed,
+            listing=bool(_LISTING.search(question)), listed=listed, each=bool(_EACH.search(question)),
             remaining=bool(re.search(_REMAINING, question, re.IGNORECASE)),
             unmentioned=unmentioned,
             figures_asked=min(3, max(1, len(_HOW_MANY.findall(question)))),

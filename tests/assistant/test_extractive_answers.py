@@ -259,3 +259,16 @@ def test_a_number_inside_a_quoted_name_is_no_figure(bot: Assistant) -> None:
     passage = _passage("“高效办成一件事”改革落地见效,承接业务套餐41组。")
     draft = bot.extractive.answer(bot.plan("高效办成一件事办了多少件?"), [passage])
     assert "一件**" not in draft.answer and not draft.found
+
+
+def test_a_question_for_each_figure_gets_every_one_of_the_sentence_once_per_clause(bot: Assistant) -> None:
+    passage = _passage("争取上级转移支付31.8亿元、专项资金25.8亿元,新增一般债券2.3亿元。")
+    draft = bot.extractive.answer(bot.plan("争取的资金和债券各多少?"), [passage])
+    lines = _lines(draft.answer)
+    assert "转移支付**31.8亿元**、专项资金**25.8亿元** [1]" in lines and "**2.3亿元**" in lines
+
+
+def test_a_bracket_opens_a_clause_of_its_own(bot: Assistant) -> None:
+    passage = _passage("答复申请98件(含上年度转结申请8件,另有5件申请转结下年度继续办理)。")
+    draft = bot.extractive.answer(bot.plan("有几件是上年度转结的申请?"), [passage])
+    assert "**8件**" in _lines(draft.answer) and "**98件**" not in _lines(draft.answer)
