@@ -22,6 +22,7 @@ from index.lexical import init_jieba
 
 # Not a bare 州: it ends the names of cities (忻州市, 兰州市) and districts (潞州区), not a level of its own.
 _UNIT = re.compile(r"(.+?(?:自治区|自治州|自治县|特别行政区|省|市|地区|盟|区|县|旗|镇|乡|街道))")
+_BEFORE_PLACE = re.compile(r"^.*(?:\d{4}\s*年度?|关于|中共|\s)")
 _SUFFIXES = ("自治区", "自治州", "自治县", "特别行政区", "街道", "地区", "省", "市", "盟", "区", "县", "旗", "镇", "乡")
 
 
@@ -41,8 +42,11 @@ class Place:
 
 def place_units(place: str) -> list[Place]:
     """大同市云冈区 → [大同市, 云冈区], each with its pinyin readings."""
-    units = []
+    units: list[Place] = []
     for name in _UNIT.findall(place) or [place]:
+        name = _BEFORE_PLACE.sub("", name)  # 2024年上海市, 中共浚县, 人民政府关于桐庐县: the place is after them
+        if len(name) < 2 or any(u.name == name for u in units):
+            continue
         stem = next((name[: -len(s)] for s in _SUFFIXES if name.endswith(s) and len(name) > len(s) + 1), name)
         units.append(Place(name, stem, frozenset(_readings(stem))))
     return units
@@ -140,23 +144,39 @@ def _opening_places(report: ReportRecord) -> list[Place]:
     first_line, _, rest = opening.partition("\n")
     if SALUTATION.fullmatch(first_line.strip()):  # 福州市人民政府: is whom 罗源县's report is addressed to
         opening = rest
-    levelled = [name for name in _place_names().chinese if name.endswith(_SUFFIXES)]  # not 中国 of 中国特色
-    if not any(name in opening for name in levelled):
+    at = dict(_mentions(opening))
+    if not at:
         # An opening that names no place (在市委的正确领导下,市政府…): the place the report names most
         # often (《许昌市2024年度…工作要点》) is its own.
-        counts = Counter({name: report.text.count(name) for name in levelled})
-        name, count = counts.most_common(1)[0] if counts else ("", 0)
-        return place_units(name) if count else []
-    at = {}
-    for name in levelled:
-        start = opening.find(name)
-        if start >= 0 and len(name) > len(at.get(start, "")):
-            at[start] = name
+        counts = Counter(name for _, name in _mentions(report.text))
+        return place_units(counts.most_common(1)[0][0]) if counts else []
     start = min(at)
     chain = at[start]
     while (follows := at.get(start + len(chain))) is not None:
         chain += follows
     return place_units(chain)
+
+
+def _mentions(text: str) -> list[tuple[int, str]]:
+    """Where ``text`` names a place with its level, from the start of a word: 开县 is not in 召开县委, nor
+    中国 (no level) in 中国特色; 云南省 is in 云南省委. The longest name at each position."""
+    import jieba
+
+    init_jieba()
+    starts, offset = set(), 0
+    for word in jieba.cut(text):
+        starts.add(offset)
+        offset += len(word)
+    at: dict[int, str] = {}
+    for name in _place_names().chinese:
+        if not name.endswith(_SUFFIXES):
+            continue
+        position = text.find(name)
+        while position >= 0:
+            if position in starts and len(name) > len(at.get(position, "")):
+                at[position] = name
+            position = text.find(name, position + 1)
+    return sorted(at.items())
 
 
 class PlaceIndex:
@@ -188,7 +208,8 @@ class PlaceIndex:
         exact = self._match(lambda place: bool(place.readings & candidates))
         if exact:
             return exact
-        unknown = [w for w in candidates if len(w) >= 5 and w.isalpha() and not known(w)]
+        names = _place_names().pinyin  # Xuzhou is a place of its own, not Fuzhou misspelt
+        unknown = [w for w in candidates if len(w) >= 5 and w.isalpha() and w not in names and not known(w)]
         return self._match(lambda place: any(_one_letter_off(w, r) for w in unknown for r in place.readings if len(r) >= 5))
 
     def unindexed(self, question: str) -> list[str]:

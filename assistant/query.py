@@ -81,7 +81,7 @@ _LISTING = re.compile(r"^\s*(which|list|name)\b|\bwhat (kinds?|types?|sorts?) of
 # Words that say what kind of figure is asked, not what it is about.
 NOT_CONTENT = frozenset(
     "多少 多少个 几 数量 具体 哪些地方 地方 件数 人数 次数 场次 百分之多少 百分之 比例 占比 比重 多长时间 多久 个百分点 百分点 总数 共计 一共 合计 "
-    "全年 本年 今年 年度 情况 工作 上年 去年 上一年 前年 同期 同比 上年度".split()
+    "全年 本年 今年 年度 情况 工作 上年 去年 上一年 前年 同期 同比 上年度 年底 年末 年初 年内 当年".split()
 )
 _ZH_QUESTION_WORDS = frozenset(
     "多少 一共 总共 共计 哪些 哪个 哪 什么 是否 怎么 如何 吗 呢 请问 请 几 多 情况 方面 有关 相关 里 区里 县里 市里 "
@@ -365,13 +365,13 @@ def _listed_en(words: list[str], terms: list[Term]) -> frozenset[str]:
 def _focus_zh(words: list[str]) -> set[str]:
     """The words right after 多少件/几次 — or, at the end of a question (纠错率是多少), right before."""
     for i, word in enumerate(words):
-        if word in _ZH_FOCUS_CUE or word.startswith("多少"):
+        if word in _ZH_FOCUS_CUE or _asks_how_many(word):
             # 多少件尚未办结: a negated verb says what the rest lacks, not what is counted.
             negated = any(w in ("尚未", "没有", "未") for w in words[i + 1 : i + 3])  # 多少(件)尚未…
             after = [] if negated else _phrase_head(words, i)
             before = [w for w in words[max(0, i - 3) : i]
                       if len(w) > 1 and w not in _ZH_QUESTION_WORDS and w not in NOT_CONTENT]
-            return set(after or [w for w in before if w not in _ZH_VERBS_BEFORE_CUE][-1:])
+            return set(after or [w for w in before if w not in _ZH_VERBS_BEFORE_CUE and w[0] not in _ADVERB_HEADS][-1:])
     return set()
 
 
@@ -390,6 +390,7 @@ def _phrase_head(words: list[str], cue: int) -> list[str]:
 
 
 # Verbs and adverbs that stand between a thing and its 多少 (可办率达到多少, 批示大约多少次).
+_ADVERB_HEADS = "共还已又再都也总"  # 还有几件, 共设了几个: an adverb and its verb, not what is counted
 _ZH_VERBS_BEFORE_CUE = frozenset("达到 达 为 是 有 约 大约 缩短 下降 增长 提高 减少 增加 降低 上升 共 一共 累计 超过 占 了".split())
 _PEOPLE_EN = frozenset(
     "person people official cadre lawyer principal resident staff mediator officer member worker participant "

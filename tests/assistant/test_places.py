@@ -94,3 +94,18 @@ def test_a_place_misspelt_by_one_letter_in_english_is_still_found() -> None:
     assert places.in_english(["hanbim", "projects"], known=lambda word: word == "projects") == {"汉滨区": {"r"}}
     assert places.in_english(["hanbim"], known=lambda word: True) == {}  # a word it knows is no typo
     assert places.in_english(["hamsim"], known=lambda word: False) == {}  # two letters off
+    fuzhou = ReportRecord(report_id="f", path="", content_hash="", title="福州市2024年报告", publisher=None,
+                          published=None, year=2024, place="福州市", header="", body_start=0, text="", n_chunks=0,
+                          indexed_at="")
+    assert PlaceIndex([fuzhou]).in_english(["xuzhou"], known=lambda word: False) == {}  # a place of its own
+
+
+@pytest.mark.parametrize(("title", "places"), [
+    ("2024年上海市司法局法治政府建设情况报告", ["上海市"]),
+    ("中共浚县县委 浚县人民政府关于2024年法治政府建设情况的报告", ["浚县"]),
+    ("桐庐县人民政府关于桐庐县2023年法治政府建设年度报告", ["桐庐县"]),
+])
+def test_the_words_before_a_place_in_a_title_are_not_part_of_it(title: str, places: list[str]) -> None:
+    record = ReportRecord(report_id="r", path="", content_hash="", title=title, publisher=None, published=None,
+                          year=2024, place=None, header="", body_start=0, text="", n_chunks=0, indexed_at="")
+    assert [p.name for p in PlaceIndex([record]).by_report["r"]] == places
