@@ -415,10 +415,22 @@ def _distinct(ranked: list[tuple[_Clause, Figure]], n: int) -> list[tuple[_Claus
 
 
 def _english_figure(figure: Figure) -> str:
-    number = figure.number if figure.number[0].isdigit() else f"{figure.value:g}"
+    """2.8万余人次 → more than 28,000; 31.8亿元 → 3.18 billion: the value an English reader expects."""
+    scale = 10**8 if figure.unit.startswith("亿") else 10**4 if figure.unit.startswith("万") else 1
+    if scale > 1:
+        number = _english_value(figure.value * scale)
+    else:
+        number = figure.number if figure.number[0].isdigit() else f"{figure.value:g}"
     number += "%" if figure.unit == "%" else ""
     qualifier = next((en for zh, en in _QUALIFIER_EN.items() if zh in figure.qualifier), "")
     return f"{qualifier} {number}".strip()
+
+
+def _english_value(value: float) -> str:
+    for size, word in ((10**9, "billion"), (10**6, "million")):
+        if value >= size:
+            return f"{round(value / size, 4):g} {word}"
+    return f"{round(value):,}" if abs(value - round(value)) < 1e-6 else f"{value:,.2f}"
 
 
 def _difference(plan: QueryPlan, first: Figure, second: Figure) -> str:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Collection, Sequence
 
 from assistant.types import Citation, Passage
-from index.figures import fold, numbers_in
+from index.figures import fold, held_numbers, numbers_in
 
 _NUM = r"(\d+(?:,\d{3})*(?:\.\d+)?)"
 _OP = r"[-−–+×x*÷/]"
@@ -39,7 +39,7 @@ def unsupported_figures(
     support: set[float] = set()
     for citation in citations:
         if citation.n in cited:
-            support |= numbers_in(citation.text) | numbers_in(citation.quote) | numbers_in(citation.title)
+            support |= held_numbers(citation.text) | held_numbers(citation.quote) | held_numbers(citation.title)
     computed = _shown_arithmetic(fold(answer), support)
     return sorted(v for v in numbers_in(answer) if v not in support and v not in computed and v not in dates)
 
@@ -48,7 +48,7 @@ def passage_figures(passages: Sequence[Passage]) -> set[float]:
     """Every figure the passages (and their titles: the year) hold."""
     held: set[float] = set()
     for passage in passages:
-        held |= numbers_in(passage.text) | numbers_in(passage.title)
+        held |= held_numbers(passage.text) | held_numbers(passage.title)
     return held
 
 

@@ -25,9 +25,11 @@ CHINESE_NUMERALS = "零〇一二三四五六七八九十百千万亿两"
 FIGURE_RE = re.compile(
     rf"(?P<pre>约|近|超过|超|达到|达)?"
     rf"(?:(?P<arabic>\d+(?:,\d{{3}})*(?:\.\d+)?)|(?P<chinese>[{CHINESE_NUMERALS}]{{1,8}}))"
-    rf"(?P<qual>余|多)?(?P<unit>{_UNIT_RE})?(?P<post>以上|左右|余|多)?"
+    rf"(?P<magnitude>万|亿)?(?P<qual>余|多)?(?P<unit>{_UNIT_RE})?(?P<post>以上|左右|余|多)?"
 )
 _MARKER_RE = re.compile(r"\[\d+\]")
+_ENGLISH_MAGNITUDE = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(thousand|million|billion)\b", re.IGNORECASE)
+_ENGLISH_SCALE = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ def find_figures(text: str) -> list[Figure]:
     """Figures in ``text`` (already folded). A Chinese numeral counts only with a unit (八百多次, not 一是)."""
     figures = []
     for match in FIGURE_RE.finditer(text):
-        arabic, chinese, unit = match.group("arabic"), match.group("chinese"), match.group("unit") or ""
+        arabic, chinese = match.group("arabic"), match.group("chinese")
+        unit = (match.group("magnitude") or "") + (match.group("unit") or "")  # 2.8万余人次: 万人次, 余 qualifies
         if chinese and (not unit or not _is_numeral(chinese)):
             continue
         if arabic is None and chinese is None:
@@ -73,9 +76,27 @@ def find_figures(text: str) -> list[Figure]:
 
 
 def numbers_in(text: str) -> set[float]:
-    """Every numeric value mentioned, Arabic or Chinese, ignoring [n] citation markers."""
+    """Every numeric value mentioned, Arabic or Chinese, ignoring [n] citation markers ("1.2 million" is
+    1,200,000)."""
+    return _numbers(text, in_full=False)
+
+
+def held_numbers(text: str) -> set[float]:
+    """What a source text vouches for: its numbers as written, and a figure with a magnitude in full too
+    (2.8万 holds 2.8 and 28,000, as an English answer writes it)."""
+    return _numbers(text, in_full=True)
+
+
+def _numbers(text: str, in_full: bool) -> set[float]:
     text = _MARKER_RE.sub(" ", fold(text))
-    values = {f.value for f in find_figures(text)}
+    values: set[float] = set()
+    for match in _ENGLISH_MAGNITUDE.finditer(text):
+        values.add(round(float(match.group(1).replace(",", "")) * _ENGLISH_SCALE[match.group(2).lower()], 6))
+    text = _ENGLISH_MAGNITUDE.sub(" ", text)
+    for figure in find_figures(text):
+        values.add(figure.value)
+        if in_full and figure.unit[:1] in ("万", "亿"):
+            values.add(round(figure.value * _CN_UNITS[figure.unit[:1]], 6))
     values.update(float(n.replace(",", "")) for n in re.findall(r"\d+(?:,\d{3})*(?:\.\d+)?", text))
     return values
 

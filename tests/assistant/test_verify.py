@@ -53,3 +53,9 @@ def test_years_the_caller_vouches_for_are_dates_not_figures() -> None:
 def test_place_names_the_caller_vouches_for_are_names_not_figures() -> None:
     assert unsupported_figures("忻州市五台县:249件 [1]", [SOURCE]) == [5.0]
     assert unsupported_figures("忻州市五台县:249件 [1]", [SOURCE], names={"五台县"}) == []
+
+
+def test_a_figure_with_a_magnitude_is_held_in_full_as_english_writes_it() -> None:
+    source = citation(1, "培训人员2.8万余人次,争取资金31.8亿元。")
+    assert unsupported_figures("more than 28,000 people (2.8万余人次); 3.18 billion yuan [1]", [source]) == []
+    assert unsupported_figures("2.8 million people [1]", [source]) == [2_800_000]
