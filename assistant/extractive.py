@@ -33,6 +33,7 @@ _SOURCE_FIELD = re.compile(r"(来源|发布机构|发文机关|签发人)\s*[:�
 FIGURE_THRESHOLD = 0.45  # calibrated on our own questions (tests/data/eval)
 FACT_THRESHOLD = 0.35  # fit on benchmarks/realeval dev (strict accuracy 0.33 at 0.55, 0.37 here; declines, own and public unchanged)
 BESIDE_THRESHOLD = 0.3  # a second figure in the sentence of the first
+_REFUSAL = ("不予", "不公开", "驳回", "拒绝")
 _MOST_FIGURES = 6  # figures one answer states, with those read beside the first
 _COORDINATE_PART = re.compile(r"[^、和及]+[、和及]?")
 _QUALIFIER_EN = {"余": "more than", "多": "more than", "以上": "over", "超过": "over", "超": "over",
@@ -306,10 +307,11 @@ def _names_some_of_what_is_counted(plan: QueryPlan, clause: _Clause) -> bool:
 
 
 def _counted_groups(plan: QueryPlan) -> list[list[Term]]:
-    """What is counted, concept by concept: an English phrase or a Chinese word, with its renderings."""
+    """What is counted, concept by concept: an English phrase or a Chinese word, with its renderings.
+    A refusal the question names (不予公开, "refused") is part of it: what was received is not what was refused."""
     groups: dict[str, list[Term]] = {}
     for term in plan.terms:
-        if term.focus:
+        if term.focus or (term.source in ("glossary", "question") and term.zh.startswith(_REFUSAL)):
             groups.setdefault(term.en or term.zh, []).append(term)
     return list(groups.values())
 

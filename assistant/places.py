@@ -204,6 +204,7 @@ class PlaceIndex:
 
         With none, a word ``known`` does not recognise that is one letter off an indexed place's
         reading of five letters or more is taken to mean it ("hanbim" for Hanbin)."""
+        words = [w.replace("'", "").replace("’", "") for w in words]  # hui'an
         candidates = set(words) | {a + b for a, b in zip(words, words[1:])}
         exact = self._match(lambda place: bool(place.readings & candidates))
         if exact:

@@ -272,3 +272,11 @@ def test_a_bracket_opens_a_clause_of_its_own(bot: Assistant) -> None:
     passage = _passage("答复申请98件(含上年度转结申请8件,另有5件申请转结下年度继续办理)。")
     draft = bot.extractive.answer(bot.plan("有几件是上年度转结的申请?"), [passage])
     assert "**8件**" in _lines(draft.answer) and "**98件**" not in _lines(draft.answer)
+
+
+def test_what_was_received_does_not_answer_what_was_refused(bot: Assistant) -> None:
+    passage = _passage("新收到依申请公开政府信息78件,结转上年度办理3件。")
+    refused = bot.extractive.answer(bot.plan("How many information disclosure requests were refused to disclose?"), [passage])
+    received = bot.extractive.answer(bot.plan("How many information disclosure requests were newly received?"), [passage])
+    assert not refused.found  # at most offered as the nearest figure, plainly not the answer
+    assert "**78**" in _lines(received.answer)
