@@ -319,7 +319,8 @@ def _carry_over(previous: QueryPlan, current: QueryPlan) -> QueryPlan:
     terms += [Term(t.zh, t.weight * 0.3, t.source, t.en) for t in previous.terms]
     return replace(
         current, terms=terms, kinds=current.kinds or previous.kinds, units=current.units or previous.units,
-        year=current.year or previous.year, places=current.places or previous.places,
+        year=current.year or previous.year, years=current.years or previous.years,
+        places=current.places or previous.places,
         search_text=f"{current.search_text} {previous.search_text}",
     )
 

@@ -65,7 +65,7 @@ _TWO_PART = re.compile(
 )
 _QUESTION_SPLIT = re.compile(r"[?？;；]")  # "A多少件?B多少件?": one question after another
 _PUBLICATION = re.compile(
-    r"(何时|什么时候|啥时候|哪天|哪一天|几号|谁|哪个部门|哪个单位).{0,8}(发布|印发|公布|发的|公开的|签发)"
+    r"(何时|什么时候|啥时候|哪天|哪一天|几号|谁|哪个部门|哪个单位).{0,8}(发布|印发|公布|发的|发出|公开的|签发)"
     r"|发布(时间|日期|机构|单位)|来源|文号|签发人"
     r"|\b(when|who|whom|which (office|department|agency|body)|what (day|date))\b.{0,80}"
     r"\b(published|issued|released|put out|posted|signed)\b"
@@ -96,6 +96,7 @@ class QueryPlan:
     terms: list[Term]  # Chinese terms with weights, for lexical retrieval and clause matching
     search_text: str  # what the dense retriever embeds (Chinese when the question is English)
     year: int | None = None
+    years: tuple[int, ...] = ()  # every year named, when a compare weighs two ("A 2023年 … B 2025年")
     places: dict[str, set[str]] = field(default_factory=dict)  # place name → report ids
     kinds: set[str] = field(default_factory=set)  # count / percent / money / time, or any
     units: set[str] = field(default_factory=set)  # specific units asked, e.g. 件, 人次
@@ -180,8 +181,8 @@ class QueryPlanner:
     def plan(self, question: str, places: PlaceIndex, translated: str | None = None) -> QueryPlan:
         """``translated``: a Chinese rendering of an English question (from an LLM), when there is one."""
         language = detect_language(question)
-        year_match = _YEAR.search(question)
-        year = int(year_match.group(1)) if year_match else None
+        years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(question)))
+        year = years[0] if years else None
         if language == "zh":
             named = places.in_chinese(question)
             question_words = _question_words(question, named)
@@ -223,8 +224,9 @@ class QueryPlanner:
         two_part = bool(_TWO_PART.search(question))
         return QueryPlan(
             question=question, language=language, terms=terms, search_text=search_text, year=year,
+            years=years if compare else years[:1],
             places=named, kinds=kinds, units=units, compare=compare,
-            sides=self._sides(question, language) if compare or two_part else [],
+            sides=self._sides(question, language, named) if compare or two_part else [],
             about_publication=bool(_PUBLICATION.search(question)),
             wider_places=wider if not whole else [],
             unindexed_places=[] if named else places.unindexed(question),
@@ -247,8 +249,9 @@ class QueryPlanner:
         qualifiers = [by_position[p] for p in sorted(by_position)[:-1]]
         return [group[0] for group in qualifiers if not any(self.vocabulary(t.zh) for t in group)]
 
-    def _sides(self, question: str, language: Language) -> list[list[Term]]:
-        """The two subjects of "A和B哪个多" / "A or B, which is more", each with its own terms."""
+    def _sides(self, question: str, language: Language, named: dict[str, set[str]]) -> list[list[Term]]:
+        """The two subjects of "A和B哪个多" / "A or B, which is more", each with its own terms. A side that
+        names only its place and year (某县2024年和另一县2022年的地区生产总值) weighs the other's indicator."""
         parts = [p for p in _QUESTION_SPLIT.split(question) if p.strip()]
         if len(parts) < 2 or not all(_HOW_MANY.search(p) for p in parts):  # "哪个多?多多少?" weighs two things
             parts = [p for p in _SIDE_SPLIT.split(question) if p and p.strip()]
@@ -257,13 +260,13 @@ class QueryPlanner:
         sides = []
         for part in parts[:2]:
             terms = (
-                self._chinese_terms(_question_words(_COMPARE.sub(" ", part), {})) if language == "zh"
+                self._chinese_terms(_question_words(_COMPARE.sub(" ", part), named)) if language == "zh"
                 else self._english_terms(english_words(_COMPARE.sub(" ", part)))
             )
-            if not terms:
-                return []
-            sides.append(terms)
-        return sides
+            sides.append([t for t in terms if len(t.zh) > 1 and t.zh not in NOT_CONTENT])
+        if not any(sides):
+            return []
+        return [side or other for side, other in zip(sides, sides[::-1])]
 
     def _knows(self, word: str) -> bool:
         """An English word the glossary or the dictionary reads: not a misspelt place name."""

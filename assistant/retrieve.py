@@ -127,21 +127,24 @@ def _scope(
         scope = named if scope is None else scope & named
     if plan.year is not None:
         pool = scope if scope is not None else set(reports)
-        # Ids named a moment ago may be gone now (a report removed in between), or were never indexed.
-        same_year = {r for r in pool if r in reports and reports[r].year == plan.year}
-        # A report also speaks of the year before its own: a 2023 政府工作报告 reviews 2022, a 2025 report
-        # compares with 2024. With no report of the year asked, the next year's that mentions it answers.
-        looking_back = set() if same_year else {
-            r for r in pool if r in reports and reports[r].year == plan.year + 1
-            and f"{plan.year}年" in reports[r].text[reports[r].body_start:]
-        }
         where = "、".join(plan.places) or ("the selected reports" if scope is not None else "any report")
-        if not same_year and looking_back:
-            remarks.append(f"{plan.year} 年的情况引自 {plan.year + 1} 年的报告({where})/ "
-                           f"{plan.year} as the {plan.year + 1} report of {where} tells it.")
-        elif not same_year:
-            notes.append(f"没有 {plan.year} 年的报告({where})/ No {plan.year} report is indexed for {where}.")
-        scope = same_year or looking_back
+        found: set[str] = set()
+        for year in plan.years or (plan.year,):
+            # Ids named a moment ago may be gone now (a report removed in between), or were never indexed.
+            same_year = {r for r in pool if r in reports and reports[r].year == year}
+            # A report also speaks of the year before its own: a 2023 政府工作报告 reviews 2022, a 2025 report
+            # compares with 2024. With no report of the year asked, the next year's that mentions it answers.
+            looking_back = set() if same_year else {
+                r for r in pool if r in reports and reports[r].year == year + 1
+                and f"{year}年" in reports[r].text[reports[r].body_start:]
+            }
+            if not same_year and looking_back:
+                remarks.append(f"{year} 年的情况引自 {year + 1} 年的报告({where})/ "
+                               f"{year} as the {year + 1} report of {where} tells it.")
+            elif not same_year:
+                notes.append(f"没有 {year} 年的报告({where})/ No {year} report is indexed for {where}.")
+            found |= same_year or looking_back
+        scope = found
     return scope, notes, remarks
 
 

@@ -280,3 +280,15 @@ def test_what_was_received_does_not_answer_what_was_refused(bot: Assistant) -> N
     received = bot.extractive.answer(bot.plan("How many information disclosure requests were newly received?"), [passage])
     assert not refused.found  # at most offered as the nearest figure, plainly not the answer
     assert "**78**" in _lines(received.answer)
+
+
+def test_a_figure_in_a_unit_asked_answers_before_one_in_another(bot: Assistant) -> None:
+    passage = _passage("主持召开4次常务会议研究法治政府建设重点工作,明确10大类37项重点工作。")
+    draft = bot.extractive.answer(bot.plan("法治政府建设一共多少项重点工作?"), [passage])
+    assert "**37项**" in _lines(draft.answer) and "**4次**" not in _lines(draft.answer)
+
+
+def test_each_unit_asked_gets_its_figure_from_the_sentence(bot: Assistant) -> None:
+    passage = _passage("组织各级党员教育培训1.2万期,培训党员148.8万人次。")
+    draft = bot.extractive.answer(bot.plan("党员教育培训办了多少期,培训了多少人次?"), [passage])
+    assert "**1.2万期**" in _lines(draft.answer) and "**148.8万人次**" in _lines(draft.answer)

@@ -19,12 +19,20 @@ REPORT = """标题: 某某县2025年政府工作报告
 2025年,地区生产总值预期增长6%左右。
 """
 
+OTHER = """标题: 另一县2023年政府工作报告
+来源: 另一县人民政府
+
+一、2022年工作回顾
+2022年,全县地区生产总值完成52.3亿元,增长4.1%。
+"""
+
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Assistant:
     root = tmp_path_factory.mktemp("years")
     (root / "reports").mkdir()
     (root / "reports" / "mouxian-2025.txt").write_text(REPORT, encoding="utf-8")
+    (root / "reports" / "lingxian-2023.txt").write_text(OTHER, encoding="utf-8")
     settings = Settings(home=root / "home", reports_dir=root / "reports")
     Indexer(settings, embeddings=embeddings).run()
     return Assistant(settings, reader=IndexReader(settings, embeddings=embeddings))
@@ -52,3 +60,9 @@ def test_a_publication_question_over_a_header_without_date_or_source_gets_an_ans
     bot = Assistant(settings, reader=IndexReader(settings, embeddings=embeddings))
     answer = bot.ask("某某县这份报告是什么时候发布的?")
     assert answer.language == "zh" and "发布" not in "".join(c.quote for c in answer.citations)
+
+
+def test_a_compare_of_two_places_in_two_years_reads_each_from_its_own_report(bot: Assistant) -> None:
+    answer = bot.ask("某某县2024年和另一县2022年的地区生产总值差多少亿元?")
+    assert answer.found and "77.41" in answer.answer and "52.3" in answer.answer
+    assert "77.41 − 52.3 = 25.11" in answer.answer
