@@ -188,6 +188,8 @@ class ExtractiveAnswerer:
         """Date and issuer from the header lines that state them, cited line by line."""
         lines = _lines(header.text)
         dated = [span for span in lines if _DATE_FIELD.search(header.text[slice(*span)])]
+        # When it was published before when it was written (成文日期) or last updated.
+        dated.sort(key=lambda span: not re.search(r"发布|公开|发文", header.text[slice(*span)]))
         sourced = [span for span in lines if _SOURCE_FIELD.search(header.text[slice(*span)])]
         chosen = [span for span in dated if span in sourced][:1] or dated[:1] + sourced[:1]
         if not chosen:

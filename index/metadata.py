@@ -15,8 +15,11 @@ _FIELDS = {
     "标题": "title", "题名": "title", "名称": "title",
     "发布机构": "publisher", "发文机关": "publisher", "发布单位": "publisher",
     "来源": "source", "信息来源": "source",
-    "发布日期": "published", "发布时间": "published", "成文日期": "written", "日期": "published",
-    "索引号": "index_no", "信息分类": "category", "主题分类": "category", "文号": "doc_no", "时效": "validity",
+    "发布日期": "published", "发布时间": "published", "公开日期": "published", "发文日期": "published",
+    "成文日期": "written", "日期": "published", "时间": "published", "更新时间": "updated",
+    "文件名称": "title", "公开责任部门": "publisher", "签发人": "signer",
+    "索引号": "index_no", "信息分类": "category", "主题分类": "category", "公开目录": "category", "文号": "doc_no",
+    "时效": "validity", "有效性": "validity", "公开形式": "form",
 }
 # Keys may be spaced out ("索 引 号") and several fields may share a line.
 _FIELD_RE = re.compile(
@@ -95,18 +98,21 @@ def _parse_header(text: str) -> tuple[dict[str, str], int]:
     if title is not None:  # 叶城县2024年度…报告 / 来源:叶城县司法局 发布时间 2025年04月02日: the page's title, then its fields
         fields["title"] = title.strip()
     for line in lines:
-        stripped = _BULLET.sub("", line.strip())
+        stripped = _table_fields(_BULLET.sub("", line.strip()))
         matches = list(_FIELD_RE.finditer(stripped)) if stripped else []
         if len(stripped) <= _FIELD_LINE_CHARS and _STAMP.fullmatch(stripped):  # • 2025年03月19日 09时07分
             fields.setdefault("published", stripped)
             body_start = offset + len(line)
         elif matches and matches[0].start() == 0:
+            keys = set()
             for match in matches:
                 key = _FIELDS[re.sub(r"\s", "", match.group("key"))]
+                keys.add(key)
                 value = match.group("value").strip()
                 if value and key not in fields:
                     fields[key] = value
-            if (date := _DATE_RE.search(stripped)) and "published" not in fields:  # "发布时间 2025年04月02日"
+            dated_otherwise = keys & {"written", "updated"}  # 成文日期 is when it was written, not published
+            if (date := _DATE_RE.search(stripped)) and "published" not in fields and not dated_otherwise:  # "发布时间 2025年04月02日"
                 fields["published"] = date.group()
             body_start = offset + len(line)
         elif not stripped or _JUNK_LINE.match(stripped) or (fields and stripped == fields.get("title")):
@@ -118,6 +124,27 @@ def _parse_header(text: str) -> tuple[dict[str, str], int]:
     if not fields:
         return {}, _skip_blank(text, 0)
     return fields, _skip_blank(text, body_start)
+
+
+def _table_fields(line: str) -> str:
+    """A portal's metadata table row (文件名称 | 汉滨区2025年政府工作报告 | 公开日期: | 2025-04-15 |) as
+    fields ("文件名称:汉滨区2025年政府工作报告 公开日期:2025-04-15"); any other line as it is."""
+    if "|" not in line:
+        return line
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    key = lambda cell: re.sub(r"[\s:：]", "", cell)  # noqa: E731
+    if not cells or key(cells[0]) not in _FIELDS:
+        return line
+    pairs, i = [], 0
+    while i < len(cells):
+        if key(cells[i]) in _FIELDS:
+            value = cells[i + 1] if i + 1 < len(cells) and key(cells[i + 1]) not in _FIELDS else ""
+            if value:  # 文号 | 成文日期: | …: a key left empty says nothing
+                pairs.append(f"{key(cells[i])}:{value}")
+            i += 2 if value else 1
+        else:
+            i += 1
+    return " ".join(pairs)
 
 
 def _title_above_fields(lines: list[str]) -> str | None:

@@ -157,3 +157,17 @@ def test_a_salutation_is_not_the_title() -> None:
 def test_a_sentence_is_not_the_title() -> None:
     meta = extract_metadata("根据《条例》规定,编制本报告。\n一、总体情况\n", Path("some-report.txt"))
     assert meta.title == "some-report"
+
+
+def test_a_portal_metadata_table_gives_the_fields() -> None:
+    text = ("文件名称 | 某县2025年政府工作报告 | ||\n文号 | 成文日期: | 2025年04月15日 | |\n"
+            "有效性 | 有效 | 公开日期: | 2025-04-16 14:43 |\n各位代表:\n现在,我代表县人民政府报告工作。\n")
+    meta = extract_metadata(text, Path("r.txt"))
+    assert (meta.title, meta.published) == ("某县2025年政府工作报告", "2025-04-16")
+    assert text[meta.body_start :].startswith("各位代表")
+
+
+def test_a_time_field_beside_an_update_time_dates_the_report() -> None:
+    text = "某区2025年政府信息公开工作年度报告\n\n更新时间:2026-01-28 14:53 发布时间:2026-01-27 14:50 来源:某区政府办\n\n正文。\n"
+    meta = extract_metadata(text, Path("r.txt"))
+    assert (meta.published, meta.publisher) == ("2026-01-27", "某区政府办")
