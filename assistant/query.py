@@ -1,8 +1,9 @@
 """From a question to a query plan: Chinese terms, year, places, what kind of figure is asked.
 
 Everything downstream — lexical retrieval, rerank, clause matching in the
-extractive answerer — works on the plan, so an English question and its
-Chinese twin lead to the same passages and the same clause.
+extractive answerer, the figures table's rank/total/trend answers — works on the
+plan, so an English question and its Chinese twin lead to the same passages and the
+same clause, and the kind of question is decided here alone.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from assistant.glossary import Dictionary, Glossary, Term, english_words, singular_forms
 from assistant.language import detect_language
@@ -89,6 +91,40 @@ _ZH_QUESTION_WORDS = frozenset(
 )
 
 
+AcrossKind = Literal["rank", "compare", "total", "trend", "list"]
+
+# Questions over the figures of many reports (the figures table answers them), by their cues.
+_ACROSS_ZH = {
+    "trend": re.compile(r"变化|趋势|逐年|历年|走势|增减|这几年|近几年|(?:19|20)\d{2}年?(?:到|至|—|-|~)(?:19|20)\d{2}"),
+    "rank": re.compile(r"最多|最少|最高|最低|排名|排行|排序|前[0-9一二三四五六七八九十]+|哪个(?:地区|区|县|市|政府|地方)"),
+    "total": re.compile(r"合计|总计|总共|一共|加起来|总和|共计|总数"),
+    "list": re.compile(r"列出|列举|导出|所有.{0,8}(?:数字|数据)|全部.{0,8}(?:数字|数据)|各(?:地区|区县|报告)"),
+    "compare": re.compile(r"比较|相比|对比|哪个多|哪个少|谁多|谁少|差多少|多多少|少多少"),
+}
+_ACROSS_EN = {
+    "trend": re.compile(r"\btrend|\bchanged?\b|\bover the (?:years|period)\b|\bfrom (?:19|20)\d{2} to\b|"
+                        r"\bbetween (?:19|20)\d{2} and\b|\byear[- ](?:on|by)[- ]year\b|\beach year\b", re.I),
+    "rank": re.compile(r"\b(?:most|least|highest|lowest|fewest|rank|ranking|top \d+)\b", re.I),
+    "total": re.compile(r"\b(?:total|sum|altogether|combined|in all)\b", re.I),
+    "list": re.compile(r"\blist\b|\bexport\b|\ball (?:the )?(?:[\w-]+ )?figures\b|\bevery (?:report|government)\b|"
+                       r"\beach (?:report|government)\b", re.I),
+    "compare": re.compile(r"\b(?:compare|compared|versus|vs\.?|more than|fewer than|less than|difference)\b", re.I),
+}
+_FEWEST = re.compile(r"最少|最低|\b(?:least|lowest|fewest)\b", re.I)
+_RANGE = re.compile(r"((?:19|20)\d{2})年?\s*(?:到|至|—|-|~|to|and|through)\s*((?:19|20)\d{2})", re.I)
+
+_ACROSS_ORDER: tuple[AcrossKind, ...] = ("trend", "rank", "compare", "total", "list")
+
+
+@dataclass(frozen=True)
+class TableQuestion:
+    """A question over the figures of many reports: which ranks first, their total, their trend …"""
+
+    kind: AcrossKind
+    fewest_first: bool
+    years: tuple[int, ...]  # years the question names (a range is filled in); empty: any
+
+
 @dataclass
 class QueryPlan:
     question: str
@@ -113,6 +149,7 @@ class QueryPlan:
     listing: bool = False  # asks which things ("which trainings", "哪些文件")
     listed: frozenset[str] = frozenset()  # Chinese words for the things listed (培训, 规范性文件)
     unmentioned: list[Term] = field(default_factory=list)  # qualifiers of what is counted no report uses
+    across: TableQuestion | None = None  # a question over many reports' figures (rank, total, trend …)
 
     @property
     def report_ids(self) -> set[str] | None:
@@ -236,6 +273,7 @@ class QueryPlanner:
             remaining=bool(re.search(_REMAINING, question, re.IGNORECASE)),
             unmentioned=unmentioned,
             figures_asked=min(3, max(1, len(_HOW_MANY.findall(question)))),
+            across=_across(question, language),
         )
 
     def _unmentioned(self, terms: list[Term]) -> list[Term]:
@@ -441,3 +479,17 @@ def _counted_class(question: str, language: Language, units: set[str]) -> str | 
 
 def _kinds(text: str, patterns: dict[str, re.Pattern[str]]) -> set[str]:
     return {kind for kind, pattern in patterns.items() if pattern.search(text)}
+
+
+def _across(question: str, language: Language) -> TableQuestion | None:
+    """The kind of table question, if the question is one (cues only; the scope decides later)."""
+    cues = _ACROSS_ZH if language == "zh" else _ACROSS_EN
+    kind = next((k for k in _ACROSS_ORDER if cues[k].search(question)), None)
+    if kind is None:
+        return None
+    years = sorted({int(y) for y in _YEAR.findall(question)})
+    span = _RANGE.search(question)
+    if span:
+        low, high = sorted(int(y) for y in span.groups())
+        years = sorted(set(years) | set(range(low, high + 1)))
+    return TableQuestion(kind, bool(_FEWEST.search(question)), tuple(years))

@@ -15,42 +15,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Literal
 
 from assistant.figure_table import FigureTable, dominant_unit, format_value, place_name, shown
 from assistant.glossary import STOPWORDS, Term, english_words, singular_forms
 from assistant.places import english_name
-from assistant.query import QueryPlan
+from assistant.query import QueryPlan, TableQuestion
 from assistant.retrieve import Filters
 from assistant.types import Citation, Draft, FigureRow, Language
 from index.catalog import ReportRecord
 from index.indicators import canonical_indicator
 
-__all__ = ["TableAnswer", "TableAnswerer", "TableQuestion", "detect"]
+__all__ = ["TableAnswer", "TableAnswerer"]
 
-Kind = Literal["rank", "compare", "total", "trend", "list"]
-
-_ZH = {
-    "trend": re.compile(r"变化|趋势|逐年|历年|走势|增减|这几年|近几年|(?:19|20)\d{2}年?(?:到|至|—|-|~)(?:19|20)\d{2}"),
-    "rank": re.compile(r"最多|最少|最高|最低|排名|排行|排序|前[0-9一二三四五六七八九十]+|哪个(?:地区|区|县|市|政府|地方)"),
-    "total": re.compile(r"合计|总计|总共|一共|加起来|总和|共计|总数"),
-    "list": re.compile(r"列出|列举|导出|所有.{0,8}(?:数字|数据)|全部.{0,8}(?:数字|数据)|各(?:地区|区县|报告)"),
-    "compare": re.compile(r"比较|相比|对比|哪个多|哪个少|谁多|谁少|差多少|多多少|少多少"),
-}
-_EN = {
-    "trend": re.compile(r"\btrend|\bchanged?\b|\bover the (?:years|period)\b|\bfrom (?:19|20)\d{2} to\b|"
-                        r"\bbetween (?:19|20)\d{2} and\b|\byear[- ](?:on|by)[- ]year\b|\beach year\b", re.I),
-    "rank": re.compile(r"\b(?:most|least|highest|lowest|fewest|rank|ranking|top \d+)\b", re.I),
-    "total": re.compile(r"\b(?:total|sum|altogether|combined|in all)\b", re.I),
-    "list": re.compile(r"\blist\b|\bexport\b|\ball (?:the )?(?:[\w-]+ )?figures\b|\bevery (?:report|government)\b|"
-                       r"\beach (?:report|government)\b", re.I),
-    "compare": re.compile(r"\b(?:compare|compared|versus|vs\.?|more than|fewer than|less than|difference)\b", re.I),
-}
 # A total over many reports says so (所有, 各地区, across all); "一共受理了多少件" alone asks about one report.
 _MANY = re.compile(r"所有|全部|各(?:地区|区县|区|县|市|报告|年)|这些|\b(?:all|every|each|across)\b", re.I)
-_FEWEST = re.compile(r"最少|最低|\b(?:least|lowest|fewest)\b", re.I)
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_RANGE = re.compile(r"((?:19|20)\d{2})年?\s*(?:到|至|—|-|~|to|and|through)\s*((?:19|20)\d{2})", re.I)
 # Words that say which table question is asked, or of whom — not which indicator: left out when matching one.
 _FRAMING_EN = frozenset(
     "rank ranking ranked order government governments lowest highest most least fewest first last top total sum "
@@ -62,20 +40,12 @@ _FRAMING_ZH = frozenset(
     "地区 地方 政府 人民政府 排名 排行 排序 最多 最少 最高 最低 合计 总计 总数 比较 对比 相比 变化 趋势 走势 历年 逐年 "
     "所有 全部 各 哪个 哪些 列出 列举 导出 数字 数据 相关 这些 那些 它们".split()
 )
-_ORDER: tuple[Kind, ...] = ("trend", "rank", "compare", "total", "list")
 _MIN_SCORE = 0.5  # below this share of the question's words, no indicator is what was asked
 _LIST_CAP = 12  # figures a list answer shows; the rest are in the Figures tab and the CLI
 _PER_INDICATOR = 6  # so that a widely reported indicator leaves room for the topic's others
 _NAMES_CAP = 8  # reports a list answer names as lacking the topic
 # A numbered item that opens its sentence (4.持续开展法律援助工作,…): a heading written inline.
 _INLINE_HEADING = re.compile(r"^\s*[0-9０-９]+[.．、]\s*([^,，:：。;；]{2,24})[,，:：]")
-
-
-@dataclass(frozen=True)
-class TableQuestion:
-    kind: Kind
-    fewest_first: bool
-    years: tuple[int, ...]  # years the question names (a range is filled in); empty: any
 
 
 @dataclass
@@ -87,27 +57,13 @@ class TableAnswer:
     notes: list[str] = field(default_factory=list)  # about the answer, not from the reports: how many are shown
 
 
-def detect(plan: QueryPlan) -> TableQuestion | None:
-    """The kind of table question, if the question is one (cues only; the scope decides later)."""
-    cues = _ZH if plan.language == "zh" else _EN
-    kind = next((k for k in _ORDER if cues[k].search(plan.question)), None)
-    if kind is None:
-        return None
-    years = sorted({int(y) for y in _YEAR.findall(plan.question)})
-    span = _RANGE.search(plan.question)
-    if span:
-        low, high = sorted(int(y) for y in span.groups())
-        years = sorted(set(years) | set(range(low, high + 1)))
-    return TableQuestion(kind, bool(_FEWEST.search(plan.question)), tuple(years))
-
-
 class TableAnswerer:
     def __init__(self, table: FigureTable) -> None:
         self.table = table
 
     def answer(self, plan: QueryPlan, filters: Filters | None = None) -> TableAnswer | None:
         """The answer from the table, or None when the question is not one for the table."""
-        question = detect(plan)
+        question = plan.across
         if question is None:
             return None
         scope = self._scope(plan, question, filters or Filters())
