@@ -422,12 +422,14 @@ def _listed_zh(words: list[str]) -> frozenset[str]:
 
 
 def _phrase_head(words: list[str], cue: int) -> list[str]:
-    """The content words after a cue; in 多少件以政府名义发出的文件 the head after the last 的."""
+    """What is counted after a cue: the first content word and the last, its head (多少件政府信息公开申请:
+    政府 … 申请); in 多少件以政府名义发出的文件 the head after the last 的."""
     phrase = list(words[cue + 1 :])
     phrase = phrase[: next((j for j, w in enumerate(phrase) if w in _ZH_PHRASE_END), len(phrase))]
     if "的" in phrase[:-1]:
         phrase = phrase[len(phrase) - phrase[::-1].index("的") :]
-    return [w for w in phrase[:3] if len(w) > 1 and w not in NOT_CONTENT and w not in _ZH_QUESTION_WORDS][:2]
+    content = [w for w in phrase if len(w) > 1 and w not in NOT_CONTENT and w not in _ZH_QUESTION_WORDS]
+    return list(dict.fromkeys(content[:1] + content[-1:]))
 
 
 # Verbs and adverbs that stand between a thing and its 多少 (可办率达到多少, 批示大约多少次).

@@ -129,3 +129,21 @@ def test_concurrent_first_lookups_build_the_dictionary_cache_once(tmp_path: Path
 def test_the_year_a_change_is_measured_against_is_not_what_is_counted(planner: QueryPlanner) -> None:
     plan = planner.plan("云冈区行政复议纠错率比上年涨了多少?", PLACES)
     assert plan.change and not {t.zh for t in plan.terms if t.focus} & {"上年", "去年", "上一年"}
+
+
+@pytest.mark.parametrize(("question", "counted"), [
+    ("一共收到多少件政府信息公开申请?", {"政府", "申请"}),  # the head comes last
+    ("年底还有几件没有办结?", set()),  # 还有 is no thing counted, 年底 is a time
+    ("共设了几个工作室?", {"工作室"}),
+])
+def test_what_a_chinese_question_counts(planner: QueryPlanner, question: str, counted: set[str]) -> None:
+    assert {t.zh for t in planner.plan(question, PLACES).terms if t.focus and not t.part} == counted
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("哪个地区法律援助案件最多?", "rank"), ("各地区合计受理多少件?", "total"), ("How did it change from 2023 to 2025?", "trend"),
+    ("受理了多少件?", None),
+])
+def test_a_question_over_many_reports_is_told_by_the_planner(planner: QueryPlanner, question: str, kind: str | None) -> None:
+    across = planner.plan(question, PLACES).across
+    assert (across.kind if across else None) == kind
