@@ -241,6 +241,8 @@ class QueryPlanner:
             kinds = _kinds(question.lower(), _EN_KIND)
             if _EN_CHANGE.search(question) and kinds <= {"count"}:
                 kinds = {"any"}  # "how much did it drop": by a count or a percentage
+            elif not kinds and re.search(r"\bhow much\b", question, re.I):
+                kinds = {"any"}  # "how much compensation": a figure, whatever its unit
             units = {_EN_UNITS[w] for w in words if w in _EN_UNITS}
             search_text = translated or _dense_text(terms)
             search_text = search_text or question
