@@ -249,6 +249,7 @@ class ExtractiveAnswerer:
                     figures = [
                         f for f in find_figures(fold(match.group()))
                         if not _is_date(f) and not _in_name(text[s_start : match.start() + f.start])
+                        and (plan.ordinal or not _ordinal(match.group(), f))
                     ]
                     clause = _Clause(rank, passage, (s_start, s_end), (lead_start, match.start()), match.span(), figures, 0.0)
                     clause.score = _score(plan, clause)
@@ -406,6 +407,11 @@ def _closeness(plan: QueryPlan, clause: _Clause, figure: Figure) -> float:
 def _in_name(before: str) -> bool:
     """Inside quotes or a title the words are a name: 一件 of “高效办成一件事” counts nothing."""
     return before.count("“") > before.count("”") or before.count("《") > before.count("》")
+
+
+def _ordinal(clause_text: str, figure: Figure) -> bool:
+    """第二次会议, 第十八届: which one, not how many — unless the question asks which (第几次)."""
+    return fold(clause_text)[figure.start - 1 : figure.start] == "第"
 
 
 def _is_date(figure: Figure) -> bool:

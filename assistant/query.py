@@ -75,6 +75,7 @@ _PUBLICATION = re.compile(
     r"|\bdocument number\b",
     re.IGNORECASE,
 )
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # "Which trainings…", "哪些文件": the answer names things, ideally several.
 # "各多少", "分别", "the breakdown": every figure of the sentence that answers, not one.
@@ -146,6 +147,7 @@ class QueryPlan:
     remaining: bool = False  # asks for the rest of a total ("not yet concluded", 尚未办结)
     figures_asked: int = 1  # "how many lectures, and how many people" / "从多少项减到多少项": two
     each: bool = False  # asks for each of several figures ("各多少", "the breakdown")
+    ordinal: bool = False  # asks which one in a series (第几次会议, "which session")
     listing: bool = False  # asks which things ("which trainings", "哪些文件")
     listed: frozenset[str] = frozenset()  # Chinese words for the things listed (培训, 规范性文件)
     unmentioned: list[Term] = field(default_factory=list)  # qualifiers of what is counted no report uses
@@ -238,6 +240,10 @@ class QueryPlanner:
             listed = _listed_en(words, terms)
             if translated:
                 terms += self._chinese_terms(_question_words(translated, named), weight=0.8)
+            # Chinese the user wrote into an English question (the 粤省事 account, 述法) is the reports' own word.
+            written = _CJK_RUN.findall(question)
+            terms += [Term(run, 1.0, "question", run) for run in written]
+            terms += [t for t in self._chinese_terms(_question_words(" ".join(written), named)) if t.zh not in written]
             kinds = _kinds(question.lower(), _EN_KIND)
             if _EN_CHANGE.search(question) and kinds <= {"count"}:
                 kinds = {"any"}  # "how much did it drop": by a count or a percentage
@@ -272,6 +278,7 @@ class QueryPlanner:
             counts=_counted_class(question, language, units),
             change=bool(_EN_CHANGE.search(question) or _ZH_CHANGE.search(question)),
             listing=bool(_LISTING.search(question)), listed=listed, each=bool(_EACH.search(question)),
+            ordinal=bool(re.search(r"第几|\bwhich (session|meeting|plenary|round|time)\b", question, re.I)),
             remaining=bool(re.search(_REMAINING, question, re.IGNORECASE)),
             unmentioned=unmentioned,
             figures_asked=min(3, max(1, len(_HOW_MANY.findall(question)))),

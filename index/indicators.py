@@ -26,7 +26,7 @@ from index.figures import Figure, find_figures, fold
 from index.instructions import instructs
 
 # Bump when extraction changes: catalogs built with an older version re-extract on open.
-EXTRACTOR_VERSION = "6"
+EXTRACTOR_VERSION = "7"
 
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
 _CLAUSE_BREAK = re.compile(r"[,，:：]")

@@ -292,3 +292,15 @@ def test_each_unit_asked_gets_its_figure_from_the_sentence(bot: Assistant) -> No
     passage = _passage("组织各级党员教育培训1.2万期,培训党员148.8万人次。")
     draft = bot.extractive.answer(bot.plan("党员教育培训办了多少期,培训了多少人次?"), [passage])
     assert "**1.2万期**" in _lines(draft.answer) and "**148.8万人次**" in _lines(draft.answer)
+
+
+def test_an_ordinal_answers_which_one_not_how_many(bot: Assistant) -> None:
+    passage = _passage("提请召开委员会第二次会议,审议通过文件3件。")
+    how_many = bot.extractive.answer(bot.plan("委员会会议审议通过了多少件文件?"), [passage])
+    which = bot.extractive.answer(bot.plan("提请召开的是委员会第几次会议?"), [passage])
+    assert "**二次**" not in _lines(how_many.answer) and "**二次**" in _lines(which.answer)
+
+
+def test_chinese_written_into_an_english_question_is_searched_as_written(bot: Assistant) -> None:
+    plan = bot.plan("How many followers does the 粤省事 account have?")
+    assert "粤省事" in {t.zh for t in plan.terms}

@@ -16,6 +16,7 @@ from index.figures import chinese_to_number, find_figures, fold, numbers_in
         ("累计评价1,991条", 1991, "条", ""),
         ("举办培训三期", 3, "期", ""),
         ("培训人员2.8万余人次", 2.8, "万人次", "余"),
+        ("承接业务套餐41组", 41, "组", ""),
     ],
 )
 def test_a_figure_keeps_its_unit_and_qualifier(text: str, value: float, unit: str, qualifier: str) -> None:
