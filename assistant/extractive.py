@@ -374,8 +374,9 @@ def _own_words(clause: _Clause, figure: Figure) -> str:
 
 
 def _unit_asked(plan: QueryPlan, figure: Figure) -> bool:
-    return any(figure.unit.startswith(u) or figure.unit.endswith(u) or (figure.unit and u.startswith(figure.unit))
-               for u in plan.units)
+    """The unit asked, with or without its magnitude (万人次 for 人次) — 人次 is not 次."""
+    unit = figure.unit.lstrip("万亿")
+    return any(unit == u or (len(u) > 1 and unit.startswith(u)) for u in plan.units)
 
 
 def _same_unit(a: Figure, b: Figure) -> bool:

@@ -78,8 +78,9 @@ _PUBLICATION = re.compile(
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # "Which trainings…", "哪些文件": the answer names things, ideally several.
-# "各多少", "分别", "the breakdown": every figure of the sentence that answers, not one.
-_EACH = re.compile(r"各(?:是|有|为)?(?:多少|几)|分别|\b(each|respectively|breakdown|broken down)\b", re.I)
+# "各多少", "the breakdown": every figure of the sentence that answers, not one. (分别 asks of the things
+# it names, and a 分别 sentence gives theirs together.)
+_EACH = re.compile(r"各(?:是|有|为)?(?:多少|几)|\b(each|breakdown|broken down)\b", re.I)
 _LISTING = re.compile(r"^\s*(which|list|name)\b|\bwhat (kinds?|types?|sorts?) of\b|哪些|哪几|有什么|列举", re.I)
 # Words that say what kind of figure is asked, not what it is about.
 NOT_CONTENT = frozenset(
@@ -88,7 +89,7 @@ NOT_CONTENT = frozenset(
 )
 _ZH_QUESTION_WORDS = frozenset(
     "多少 一共 总共 共计 哪些 哪个 哪 什么 是否 怎么 如何 吗 呢 请问 请 几 多 情况 方面 有关 相关 里 区里 县里 市里 "
-    "了 的 是 有 被 共 全年 今年 去年 年度 没有 尚未 未".split()
+    "了 的 是 有 被 共 全年 今年 去年 年度 没有 尚未 未 分别 过来 过去 出来 起来 下来 是从 从".split()
 )
 
 
@@ -230,6 +231,8 @@ class QueryPlanner:
             kinds, units = _kinds(question, _ZH_KIND), set(_ZH_UNIT_ASKED.findall(question))
             if units:
                 kinds.add("count")
+            elif _ZH_CHANGE.search(question) and "percent" not in kinds:
+                kinds = {"any"}  # 收入涨了多少: by a percentage more likely than by an amount
             elif not kinds and _ZH_COUNT.search(question):
                 kinds.add("any")  # 是多少 / 下降了多少: a count or a percentage
             search_text = question
@@ -443,7 +446,9 @@ def _phrase_head(words: list[str], cue: int) -> list[str]:
 
 # Verbs and adverbs that stand between a thing and its 多少 (可办率达到多少, 批示大约多少次).
 _ADVERB_HEADS = "共还已又再都也总"  # 还有几件, 共设了几个: an adverb and its verb, not what is counted
-_ZH_VERBS_BEFORE_CUE = frozenset("达到 达 为 是 有 约 大约 缩短 下降 增长 提高 减少 增加 降低 上升 共 一共 累计 超过 占 了".split())
+_ZH_VERBS_BEFORE_CUE = frozenset(
+    "达到 达 为 是 有 约 大约 缩短 下降 增长 提高 减少 增加 降低 上升 共 一共 累计 超过 占 了 涨 上涨 提升".split()
+)
 _PEOPLE_EN = frozenset(
     "person people official cadre lawyer principal resident staff mediator officer member worker participant "
     "student teacher judge villager leader head expert volunteer citizen trainee employee".split()

@@ -147,3 +147,8 @@ def test_what_a_chinese_question_counts(planner: QueryPlanner, question: str, co
 def test_a_question_over_many_reports_is_told_by_the_planner(planner: QueryPlanner, question: str, kind: str | None) -> None:
     across = planner.plan(question, PLACES).across
     assert (across.kind if across else None) == kind
+
+
+def test_a_chinese_question_of_growth_asks_for_a_figure_of_any_kind(planner: QueryPlanner) -> None:
+    plan = planner.plan("居民人均可支配收入分别涨了多少?", PLACES)
+    assert plan.kinds == {"any"} and plan.change and not {t.zh for t in plan.terms if t.focus} & {"分别", "涨"}
