@@ -89,7 +89,7 @@ NOT_CONTENT = frozenset(
 )
 _ZH_QUESTION_WORDS = frozenset(
     "多少 一共 总共 共计 哪些 哪个 哪 什么 是否 怎么 如何 吗 呢 请问 请 几 多 情况 方面 有关 相关 里 区里 县里 市里 "
-    "了 的 是 有 被 共 全年 今年 去年 年度 没有 尚未 未 分别 过来 过去 出来 起来 下来 是从 从".split()
+    "了 的 是 有 被 共 全年 今年 去年 年度 没有 尚未 未 分别 过来 过去 出来 起来 下来 是从 从 里面 其中".split()
 )
 
 
@@ -418,12 +418,13 @@ def _listed_en(words: list[str], terms: list[Term]) -> frozenset[str]:
 def _focus_zh(words: list[str]) -> set[str]:
     """The words right after 多少件/几次 — or, at the end of a question (纠错率是多少), right before."""
     for i, word in enumerate(words):
-        if word in _ZH_FOCUS_CUE or _asks_how_many(word):
+        if (word in _ZH_FOCUS_CUE or _asks_how_many(word)) and words[i - 1 : i] != ["哪"]:  # 哪几类 asks which
             # 多少件尚未办结: a negated verb says what the rest lacks, not what is counted.
             negated = any(w in ("尚未", "没有", "未") for w in words[i + 1 : i + 3])  # 多少(件)尚未…
             after = [] if negated else _phrase_head(words, i)
-            before = [w for w in words[max(0, i - 3) : i]
-                      if len(w) > 1 and w not in _ZH_QUESTION_WORDS and w not in NOT_CONTENT]
+            window = words[max(0, i - 3) : i]  # the words just before, not past a 。or ?
+            window = window[max((j + 1 for j, w in enumerate(window) if w in _ZH_PHRASE_END), default=0) :]
+            before = [w for w in window if len(w) > 1 and w not in _ZH_QUESTION_WORDS and w not in NOT_CONTENT]
             return set(after or [w for w in before if w not in _ZH_VERBS_BEFORE_CUE and w[0] not in _ADVERB_HEADS][-1:])
     return set()
 
