@@ -144,6 +144,8 @@ class ExtractiveAnswerer:
         if not picks:
             return None
         picks += _coordinated(plan, clauses, picks)
+        if plan.each:  # a breakdown reads in the report's order
+            picks.sort(key=lambda pick: (pick[0].passage_rank, pick[0].span[0], pick[1].start))
         citations: list[Citation] = []
         for clause, _ in picks:
             if not any(c.start == clause.passage.start + clause.sentence[0] for c in citations):
@@ -151,14 +153,19 @@ class ExtractiveAnswerer:
         by_clause: dict[int, tuple[_Clause, list[Figure]]] = {}
         for clause, figure in picks:
             by_clause.setdefault(id(clause), (clause, []))[1].append(figure)
-        lines = [self._figure_line(plan, clause, figures, self._n(citations, clause)) for clause, figures in by_clause.values()]
+        several = len(picks) > 1
+        lines = [
+            self._figure_line(plan, clause, figures, self._n(citations, clause), several)
+            for clause, figures in by_clause.values()
+        ]
         if plan.compare and len(picks) >= 2:
             lines.append(_difference(plan, picks[0][1], picks[1][1]))
         quotes = "\n".join(f"> {c.quote} [{c.n}]" for c in citations)
         return Draft(answer="\n".join(lines) + "\n\n" + quotes, found=True, citations=citations)
 
-    def _figure_line(self, plan: QueryPlan, clause: _Clause, figures: list[Figure], n: int) -> str:
-        """The clause with its answering figures in bold (zh); each figure with what it counts (en)."""
+    def _figure_line(self, plan: QueryPlan, clause: _Clause, figures: list[Figure], n: int, several: bool) -> str:
+        """The clause with its answering figures in bold (zh); each figure with what it counts (en): with
+        several figures, each in its own words (审查行政合同78个), not the sentence they share."""
         if plan.language == "zh":
             text = clause.text.rstrip(",，;；:：。")
             for figure in sorted(figures, key=lambda f: f.start, reverse=True):
@@ -166,7 +173,7 @@ class ExtractiveAnswerer:
             return f"{text} [{n}]"
         context = clause.passage.text[clause.lead[0] : clause.span[1]]
         return "\n".join(
-            f"**{_english_figure(f)}** ({f.text}) — {self._gloss(plan, _own_words(clause, f) if len(figures) > 1 else context)} [{n}]"
+            f"**{_english_figure(f)}** ({f.text}) — {self._gloss(plan, _own_words(clause, f) if several else context)} [{n}]"
             for f in figures
         )
 
@@ -433,10 +440,15 @@ def _ranked(
         ),
         key=lambda pair: (
             beside_first and (id(pair[0].passage), pair[0].sentence) in taken,
+            plan.each and _figures_in_sentence(pair[0]),  # "the breakdown": the sentence that gives the most
             pair[0].score, _closeness(plan, pair[0], pair[1]),
         ),
         reverse=True,
     )
+
+
+def _figures_in_sentence(clause: _Clause) -> int:
+    return len(find_figures(fold(clause.passage.text[slice(*clause.sentence)])))
 
 
 def _distinct(ranked: list[tuple[_Clause, Figure]], n: int) -> list[tuple[_Clause, Figure]]:

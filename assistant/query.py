@@ -262,6 +262,8 @@ class QueryPlanner:
             terms.append(Term(name, 0.5, "scope"))
         if units and not kinds:
             kinds.add("count")
+        if not kinds and _EACH.search(question):
+            kinds.add("any")  # "the breakdown of the legality reviews": their figures
         whole = {name for name in named if places.covers_whole(name)}
         wider = [name for name in named if name not in whole]
         if whole:

@@ -304,3 +304,10 @@ def test_an_ordinal_answers_which_one_not_how_many(bot: Assistant) -> None:
 def test_chinese_written_into_an_english_question_is_searched_as_written(bot: Assistant) -> None:
     plan = bot.plan("How many followers does the 粤省事 account have?")
     assert "粤省事" in {t.zh for t in plan.terms}
+
+
+def test_a_breakdown_gives_every_figure_of_the_sentence_that_has_most_in_the_reports_order(bot: Assistant) -> None:
+    passages = [_passage("合法性审查办件量增加了39%。共审查行政规范性文件51件,审查行政合同78个,提出合法性审核意见470余条。")]
+    draft = bot.extractive.answer(bot.plan("Give me the breakdown of the legality reviews."), passages)
+    lines = _lines(draft.answer)
+    assert "39%" not in lines and lines.index("**51**") < lines.index("**78**") < lines.index("**more than 470**")
