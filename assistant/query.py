@@ -240,6 +240,8 @@ class QueryPlanner:
             words = english_words(question)
             named = places.in_english(words, known=self._knows)
             terms = self._english_terms(words)
+            if not named:  # "the Ministry of Justice's report": an issuer the glossary renders as a report names it
+                named = places.in_chinese(" ".join(t.zh for t in terms if t.source == "glossary" and len(t.zh) >= 3))
             listed = _listed_en(words, terms)
             if translated:
                 terms += self._chinese_terms(_question_words(translated, named), weight=0.8)

@@ -152,3 +152,8 @@ def test_a_question_over_many_reports_is_told_by_the_planner(planner: QueryPlann
 def test_a_chinese_question_of_growth_asks_for_a_figure_of_any_kind(planner: QueryPlanner) -> None:
     plan = planner.plan("居民人均可支配收入分别涨了多少?", PLACES)
     assert plan.kinds == {"any"} and plan.change and not {t.zh for t in plan.terms if t.focus} & {"分别", "涨"}
+
+
+def test_an_issuer_the_glossary_renders_as_a_reports_place_names_it(planner: QueryPlanner) -> None:
+    ministry = PlaceIndex([report("moj", "司法部", 2024)])
+    assert planner.plan("What did the Ministry of Justice report in 2024?", ministry).places == {"司法部": {"moj"}}
