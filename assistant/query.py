@@ -29,7 +29,7 @@ _ZH_KIND = {
     "money": re.compile(r"多少钱|金额|资金|经费|预算|[万亿]?元|收入|支出|罚没款"),
     "time": re.compile(r"多少天|几天|工作日|时限|小时|多久"),
 }
-_ZH_COUNT = re.compile(r"多少|几[件次个项人所条名家起场期]|数量|一共|共计|总数")
+_ZH_COUNT = re.compile(r"多少|(?<!哪)几[件次个项人所条名家起场期]|数量|一共|共计|总数")
 _EN_KIND = {
     "percent": re.compile(r"\b(percent(age)?|rate|share|proportion|ratio)\b|%"),
     "money": re.compile(r"\b(money|yuan|rmb|funds?|funding|budget|spen[dt]|expenditure|revenue|amount|costs?|fines?)\b"),
@@ -41,7 +41,7 @@ _EN_CHANGE = re.compile(
     re.I,
 )
 _ZH_CHANGE = re.compile(r"(下降|降低|减少|缩短|增长|提高|增加|上升|压缩|上涨|涨|提升|降)(了)?(多少|几)")
-_ZH_UNIT_ASKED = re.compile(r"(?:多少|几)(人次|件|次|人|条|所|项|个|家|起|场|期|名|份|户|篇)")
+_ZH_UNIT_ASKED = re.compile(r"(?:多少|(?<!哪)几)(人次|件|次|人|条|所|项|个|家|起|场|期|名|份|户|篇)")  # 哪几项 asks which
 _EN_UNITS = {"times": "次", "people": "人", "persons": "人", "person": "人", "cases": "件",
              "participants": "人次", "visits": "人次", "sessions": "场"}
 # "How many were not yet concluded": the rest of a total, both stated in one sentence.

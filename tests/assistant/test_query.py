@@ -157,3 +157,8 @@ def test_a_chinese_question_of_growth_asks_for_a_figure_of_any_kind(planner: Que
 def test_an_issuer_the_glossary_renders_as_a_reports_place_names_it(planner: QueryPlanner) -> None:
     ministry = PlaceIndex([report("moj", "司法部", 2024)])
     assert planner.plan("What did the Ministry of Justice report in 2024?", ministry).places == {"司法部": {"moj"}}
+
+
+def test_which_ones_is_a_list_not_a_count(planner: QueryPlanner) -> None:
+    plan = planner.plan("健全了哪几项学法制度?", PLACES)
+    assert plan.listing and not plan.kinds and not plan.units
