@@ -35,6 +35,8 @@ FACT_THRESHOLD = 0.35  # fit on benchmarks/realeval dev (strict accuracy 0.33 at
 BESIDE_THRESHOLD = 0.3  # a second figure in the sentence of the first
 OWN_WEIGHT = 0.7  # the question named in the clause itself, against in its sentence so far, section and title
 _REFUSAL = ("不予", "不公开", "驳回", "拒绝")
+# A purpose opening its sentence (为加快…,), or words of cause and aim.
+_GIVES_REASON = re.compile(r"^\W*为[^,，。]{2,30}[,，]|为了|以便|旨在|由于|因为|得益于|正是|之所以")
 _MOST_FIGURES = 6  # figures one answer states, with those read beside the first
 _JOINS_THINGS = re.compile(r"[和及与、或]|还是|\b(and|or|vs|versus)\b", re.IGNORECASE)  # asks of more than one thing
 _COORDINATE_PART = re.compile(r"[^、和及]+[、和及]?")
@@ -217,6 +219,8 @@ class ExtractiveAnswerer:
             if plan.listing:  # "which trainings": a sentence naming several trainings, not one without any
                 named = not plan.listed or any(zh in sentence for zh in plan.listed)
                 bonus = 0.1 * names_several(plan, sentence) - (0.0 if named else 0.15)
+            elif plan.asks_why and _GIVES_REASON.search(sentence):  # "why": a sentence that says what for
+                bonus = 0.1
             key = (clause.passage_rank, clause.sentence)
             best[key] = max(best.get(key, 0.0), clause.score + bonus)
         if not best:

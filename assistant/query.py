@@ -149,6 +149,7 @@ class QueryPlan:
     figures_asked: int = 1  # "how many lectures, and how many people" / "从多少项减到多少项": two
     each: bool = False  # asks for each of several figures ("各多少", "the breakdown")
     ordinal: bool = False  # asks which one in a series (第几次会议, "which session")
+    asks_why: bool = False  # asks for a reason or purpose ("why", 为什么, 原因)
     listing: bool = False  # asks which things ("which trainings", "哪些文件")
     listed: frozenset[str] = frozenset()  # Chinese words for the things listed (培训, 规范性文件)
     unmentioned: list[Term] = field(default_factory=list)  # qualifiers of what is counted no report uses
@@ -286,6 +287,7 @@ class QueryPlanner:
             change=bool(_EN_CHANGE.search(question) or _ZH_CHANGE.search(question)),
             listing=bool(_LISTING.search(question)), listed=listed, each=bool(_EACH.search(question)),
             ordinal=bool(re.search(r"第几|\bwhich (session|meeting|plenary|round|time)\b", question, re.I)),
+            asks_why=bool(re.search(r"\bwhy\b|\bwhat for\b|\bpurpose\b|为什么|为何|原因|目的", question, re.I)),
             remaining=bool(re.search(_REMAINING, question, re.IGNORECASE)),
             unmentioned=unmentioned,
             figures_asked=min(3, max(1, len(_HOW_MANY.findall(question)))),

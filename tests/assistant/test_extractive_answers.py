@@ -311,3 +311,9 @@ def test_a_breakdown_gives_every_figure_of_the_sentence_that_has_most_in_the_rep
     draft = bot.extractive.answer(bot.plan("Give me the breakdown of the legality reviews."), passages)
     lines = _lines(draft.answer)
     assert "39%" not in lines and lines.index("**51**") < lines.index("**78**") < lines.index("**more than 470**")
+
+
+def test_a_why_question_is_answered_by_the_sentence_that_gives_the_purpose(bot: Assistant) -> None:
+    passage = _passage("清洁生产审核试点项目通过评估。为加快园区改革,强化清洁生产的作用,申报了清洁生产审核试点。")
+    draft = bot.extractive.answer(bot.plan("为什么申报清洁生产审核试点?"), [passage])
+    assert draft.citations and draft.citations[0].quote.startswith("为加快园区改革")
