@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant, Filters, QuestionError
-from assistant.types import Passage
+from assistant.types import Draft, Passage
 from index import Settings
 from tests.assistant.conftest import report_text
 
@@ -239,65 +239,70 @@ def _passage(text: str) -> Passage:
                    text=text, start=0, end=len(text), score=1.0)
 
 
+def _extract(bot: Assistant, question: str, text: str) -> Draft:
+    """The extractive answer to ``question`` over one hand-made passage of ``text``."""
+    return bot.extractive.answer(bot.plan(question), [_passage(text)])
+
+
 def _lines(draft_answer: str) -> str:
     return "\n".join(line for line in draft_answer.splitlines() if not line.startswith(">"))
 
 
 def test_figures_beside_the_first_that_answer_another_part_of_the_question_are_stated_too(bot: Assistant) -> None:
-    passage = _passage("法律顾问对全县53份重要文件、15份重要合同进行了合法性审查,提出意见120条。")
-    draft = bot.extractive.answer(bot.plan("法律顾问审查了多少份重要文件和重要合同?"), [passage])
+    text = "法律顾问对全县53份重要文件、15份重要合同进行了合法性审查,提出意见120条。"
+    draft = _extract(bot, "法律顾问审查了多少份重要文件和重要合同?", text)
     assert "53份" in _lines(draft.answer) and "15份" in _lines(draft.answer) and "120" not in _lines(draft.answer)
 
 
 def test_a_share_stays_with_the_thing_it_is_a_share_of(bot: Assistant) -> None:
-    passage = _passage("答复申请98件,其中予以公开的42件,占42.86%;不予公开的1件,占1.02%。")
-    draft = bot.extractive.answer(bot.plan("不予公开的占比是多少?"), [passage])
+    text = "答复申请98件,其中予以公开的42件,占42.86%;不予公开的1件,占1.02%。"
+    draft = _extract(bot, "不予公开的占比是多少?", text)
     assert "1.02%" in _lines(draft.answer) and "42.86%" not in _lines(draft.answer)
 
 
 def test_a_number_inside_a_quoted_name_is_no_figure(bot: Assistant) -> None:
-    passage = _passage("“高效办成一件事”改革落地见效,承接业务套餐41组。")
-    draft = bot.extractive.answer(bot.plan("高效办成一件事办了多少件?"), [passage])
+    text = "“高效办成一件事”改革落地见效,承接业务套餐41组。"
+    draft = _extract(bot, "高效办成一件事办了多少件?", text)
     assert "一件**" not in draft.answer and not draft.found
 
 
 def test_a_question_for_each_figure_gets_every_one_of_the_sentence_once_per_clause(bot: Assistant) -> None:
-    passage = _passage("争取上级转移支付31.8亿元、专项资金25.8亿元,新增一般债券2.3亿元。")
-    draft = bot.extractive.answer(bot.plan("争取的资金和债券各多少?"), [passage])
+    text = "争取上级转移支付31.8亿元、专项资金25.8亿元,新增一般债券2.3亿元。"
+    draft = _extract(bot, "争取的资金和债券各多少?", text)
     lines = _lines(draft.answer)
     assert "转移支付**31.8亿元**、专项资金**25.8亿元** [1]" in lines and "**2.3亿元**" in lines
 
 
 def test_a_bracket_opens_a_clause_of_its_own(bot: Assistant) -> None:
-    passage = _passage("答复申请98件(含上年度转结申请8件,另有5件申请转结下年度继续办理)。")
-    draft = bot.extractive.answer(bot.plan("有几件是上年度转结的申请?"), [passage])
+    text = "答复申请98件(含上年度转结申请8件,另有5件申请转结下年度继续办理)。"
+    draft = _extract(bot, "有几件是上年度转结的申请?", text)
     assert "**8件**" in _lines(draft.answer) and "**98件**" not in _lines(draft.answer)
 
 
 def test_what_was_received_does_not_answer_what_was_refused(bot: Assistant) -> None:
-    passage = _passage("新收到依申请公开政府信息78件,结转上年度办理3件。")
-    refused = bot.extractive.answer(bot.plan("How many information disclosure requests were refused to disclose?"), [passage])
-    received = bot.extractive.answer(bot.plan("How many information disclosure requests were newly received?"), [passage])
+    text = "新收到依申请公开政府信息78件,结转上年度办理3件。"
+    refused = _extract(bot, "How many information disclosure requests were refused to disclose?", text)
+    received = _extract(bot, "How many information disclosure requests were newly received?", text)
     assert not refused.found  # at most offered as the nearest figure, plainly not the answer
     assert "**78**" in _lines(received.answer)
 
 
 def test_a_figure_in_a_unit_asked_answers_before_one_in_another(bot: Assistant) -> None:
-    passage = _passage("主持召开4次常务会议研究法治政府建设重点工作,明确10大类37项重点工作。")
-    draft = bot.extractive.answer(bot.plan("法治政府建设一共多少项重点工作?"), [passage])
+    text = "主持召开4次常务会议研究法治政府建设重点工作,明确10大类37项重点工作。"
+    draft = _extract(bot, "法治政府建设一共多少项重点工作?", text)
     assert "**37项**" in _lines(draft.answer) and "**4次**" not in _lines(draft.answer)
 
 
 def test_each_unit_asked_gets_its_figure_from_the_sentence(bot: Assistant) -> None:
-    passage = _passage("组织各级党员教育培训1.2万期,培训党员148.8万人次。")
-    draft = bot.extractive.answer(bot.plan("党员教育培训办了多少期,培训了多少人次?"), [passage])
+    text = "组织各级党员教育培训1.2万期,培训党员148.8万人次。"
+    draft = _extract(bot, "党员教育培训办了多少期,培训了多少人次?", text)
     assert "**1.2万期**" in _lines(draft.answer) and "**148.8万人次**" in _lines(draft.answer)
 
 
 def test_an_ordinal_answers_which_one_not_how_many(bot: Assistant) -> None:
-    passage = _passage("提请召开委员会第二次会议,审议通过文件3件。")
-    how_many = bot.extractive.answer(bot.plan("委员会会议审议通过了多少件文件?"), [passage])
-    which = bot.extractive.answer(bot.plan("提请召开的是委员会第几次会议?"), [passage])
+    text = "提请召开委员会第二次会议,审议通过文件3件。"
+    how_many = _extract(bot, "委员会会议审议通过了多少件文件?", text)
+    which = _extract(bot, "提请召开的是委员会第几次会议?", text)
     assert "**二次**" not in _lines(how_many.answer) and "**二次**" in _lines(which.answer)
 
 
@@ -307,13 +312,13 @@ def test_chinese_written_into_an_english_question_is_searched_as_written(bot: As
 
 
 def test_a_breakdown_gives_every_figure_of_the_sentence_that_has_most_in_the_reports_order(bot: Assistant) -> None:
-    passages = [_passage("合法性审查办件量增加了39%。共审查行政规范性文件51件,审查行政合同78个,提出合法性审核意见470余条。")]
-    draft = bot.extractive.answer(bot.plan("Give me the breakdown of the legality reviews."), passages)
+    text = "合法性审查办件量增加了39%。共审查行政规范性文件51件,审查行政合同78个,提出合法性审核意见470余条。"
+    draft = _extract(bot, "Give me the breakdown of the legality reviews.", text)
     lines = _lines(draft.answer)
     assert "39%" not in lines and lines.index("**51**") < lines.index("**78**") < lines.index("**more than 470**")
 
 
 def test_a_why_question_is_answered_by_the_sentence_that_gives_the_purpose(bot: Assistant) -> None:
-    passage = _passage("清洁生产审核试点项目通过评估。为加快园区改革,强化清洁生产的作用,申报了清洁生产审核试点。")
-    draft = bot.extractive.answer(bot.plan("为什么申报清洁生产审核试点?"), [passage])
+    text = "清洁生产审核试点项目通过评估。为加快园区改革,强化清洁生产的作用,申报了清洁生产审核试点。"
+    draft = _extract(bot, "为什么申报清洁生产审核试点?", text)
     assert draft.citations and draft.citations[0].quote.startswith("为加快园区改革")
