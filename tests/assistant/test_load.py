@@ -34,7 +34,7 @@ QUESTIONS = [
     "How many legal aid cases did Yungang accept in 2025?",
     "甲县2025年受理了多少件法律援助案件?",
     "乙区2024年受理了多少件法律援助案件?",
-    "How many administrative reconsideration cases did Yungang handle in 2025?",
+    "Yungang 2025: reconsideration cases handled, what count?",
     "丙县2023年开展执法检查多少次?",
     "丁县2025年受理了多少件法律援助案件?",
     "2025年行政复议案件有多少件?",
