@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import io
 import json
+import logging
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,11 +20,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, FastAPI, File, HTTPException, Query, Request, Response, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, Field, StringConstraints
 
 from assistant.figure_table import to_csv, to_xlsx
+from assistant.filenames import FileNameError
 from assistant.markup import inert_html
-from assistant.pipeline import QuestionError
+from assistant.pipeline import MAX_ANSWER_CHARS, QuestionError, check_question
 from assistant.retrieve import Filters
 from assistant.service import NotFoundError, ReportService, UploadError
 from assistant.types import Answer
@@ -37,19 +39,50 @@ from index.errors import (
 
 MODEL_NAME = "reportchat"
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_log = logging.getLogger(__name__)
 
-
-# Bounds on what one request may carry; the pipeline reads only the latest turns of a history.
+# Bounds on what one request may carry; the pipeline reads only the latest turns of a history, each cut shorter.
 MAX_MESSAGES = 200
+MAX_MESSAGE_CHARS = 4 * MAX_ANSWER_CHARS  # more than any answer of ours that a client sends back
+MAX_CONTENT_PARTS = 100
 MAX_REPORT_IDS = 100
 MAX_PROBLEMS = 10  # validation problems listed in a 422
-ReportId = Annotated[str, StringConstraints(max_length=200)]
+
+
+def _encodable(value: object) -> object:
+    """JSON can carry a lone surrogate ("\\ud800"), which no encoder takes: a 422 here, not a 500 deep inside."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(
+                f"第 {exc.start} 个字符无效(孤立的代理项) / character {exc.start} is invalid (a lone surrogate): "
+                "send UTF-8 text"
+            ) from None
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_encodable)]
+MessageText = Annotated[Text, StringConstraints(max_length=MAX_MESSAGE_CHARS)]
+ReportId = Annotated[Text, StringConstraints(max_length=200)]
 Year = Annotated[int, Field(ge=1900, le=2200)]
+
+
+class TextPart(BaseModel):
+    """A part of a message's content. Only text is read: the reports answer no image, audio or file."""
+
+    type: Literal["text"]
+    text: MessageText
+
+
+def _as_parts(content: object) -> object:
+    """Content as a list of parts (a string is one text part): one shape to check, one place a problem is named."""
+    return [{"type": "text", "text": content}] if isinstance(content, str) else content
 
 
 class ChatMessage(BaseModel):
     role: Literal["system", "user", "assistant", "tool", "developer"]
-    content: str | list[dict[str, Any]] | None = ""
+    content: Annotated[list[TextPart], BeforeValidator(_as_parts), Field(max_length=MAX_CONTENT_PARTS)] | None = None
 
 
 class ChatRequest(BaseModel):
@@ -63,8 +96,8 @@ class ChatRequest(BaseModel):
 
 
 class AskRequest(BaseModel):
-    question: str
-    history: list[tuple[str, str]] = Field([], max_length=MAX_MESSAGES // 2)
+    question: Text  # its length and content: check_question, the rule every way of asking shares
+    history: list[tuple[MessageText, MessageText]] = Field([], max_length=MAX_MESSAGES // 2)
     report_ids: list[ReportId] | None = Field(None, max_length=MAX_REPORT_IDS)
     year: Year | None = None
     answerer: Literal["auto", "extractive", "llm"] = "auto"
@@ -73,7 +106,7 @@ class AskRequest(BaseModel):
 def install_error_handlers(app: FastAPI) -> None:
     """Domain errors become 4xx/5xx with the bilingual message, never a stack trace."""
     statuses: list[tuple[type[Exception], int]] = [
-        (NotFoundError, 404), (UploadError, 400), (QuestionError, 422),
+        (NotFoundError, 404), (UploadError, 400), (FileNameError, 400), (QuestionError, 422),
         (IndexNotFoundError, 503), (StoreUnavailableError, 503), (CatalogDamagedError, 503),
         (HomeNotWritableError, 503), (ReportChatError, 400),
     ]
@@ -118,6 +151,7 @@ def build_api(service: ReportService) -> APIRouter:
     def chat_completions(request: ChatRequest) -> Any:
         """Answer the last user message; earlier turns are the chat history. Citations: `reportchat`."""
         question, history = _conversation(request.messages)
+        question = check_question(question)  # before the stream: once it has begun, a refusal is only an event
         filters = Filters(frozenset(request.report_ids) if request.report_ids else None, request.year)
         events = service.assistant().stream(question, history, filters, request.answerer)
         created, completion_id = int(time.time()), f"chatcmpl-{uuid.uuid4().hex[:24]}"
@@ -162,15 +196,21 @@ def build_api(service: ReportService) -> APIRouter:
 
     @router.post("/api/reports", status_code=202, tags=["reports"])
     def upload(files: list[UploadFile] = File(...)) -> dict[str, Any]:
-        """Store the uploaded reports in the reports folder and start re-indexing them."""
-        contents = [(f.filename or "", f.file.read(service.max_upload_bytes + 1)) for f in files]
-        for name, data in contents:  # check all before writing any
-            service.check_upload(name, data)
-        saved = [service.save_upload(name, data).name for name, data in contents]
-        return {"saved": saved, "job": service.reindex().as_dict()}
+        """Store the uploaded reports in the reports folder and start re-indexing them.
+
+        `replaced`: the saved names that replaced a report of the same name (its new content is indexed)."""
+        saved = service.save_upload([(f.filename or "", f.file.read(service.max_upload_bytes + 1)) for f in files])
+        return {"saved": list(saved), "replaced": [name for name, replaced in saved.items() if replaced],
+                "job": service.reindex().as_dict()}
+
+    @router.get("/api/reports/failed", tags=["reports"])
+    def failed_reports() -> list[dict[str, Any]]:
+        """Files in the reports folder that could not be indexed, with the reason; remove one by its file name."""
+        return [f.summary() for f in service.failures()]
 
     @router.delete("/api/reports/{report_id}", status_code=202, tags=["reports"])
     def remove(report_id: str) -> dict[str, Any]:
+        """Remove a report by its id, or a file that failed to index by its file name."""
         return {"job": service.remove(report_id).as_dict()}
 
     @router.post("/api/reindex", status_code=202, tags=["reports"])
@@ -180,6 +220,11 @@ def build_api(service: ReportService) -> APIRouter:
     @router.get("/api/jobs/{job_id}", tags=["reports"])
     def job(job_id: str) -> dict[str, Any]:
         return service.job(job_id).as_dict()
+
+    @router.post("/api/jobs/{job_id}/cancel", status_code=202, tags=["reports"])
+    def cancel(job_id: str) -> dict[str, Any]:
+        """Stop a queued or running job; reports it finished stay indexed, the others keep their previous index."""
+        return {"job": service.cancel(job_id).as_dict()}
 
     return router
 
@@ -218,10 +263,8 @@ def _conversation(messages: list[ChatMessage]) -> tuple[str, list[tuple[str, str
     return turns[-1][1], history
 
 
-def _text(content: str | list[dict[str, Any]] | None) -> str:
-    if isinstance(content, list):
-        return "".join(part.get("text", "") for part in content if part.get("type") == "text")
-    return content or ""
+def _text(content: list[TextPart] | None) -> str:
+    return "".join(part.text for part in content or [])
 
 
 def _extra(answer: Answer) -> dict[str, Any]:
@@ -253,6 +296,17 @@ def _sse(events: Iterator[str | Answer], completion_id: str, created: int) -> It
                 piece = inert_html(event)
                 sent += piece
                 yield chunk({"content": piece})
-    except ReportChatError as exc:
-        yield f"data: {json.dumps({'error': {'message': str(exc)}}, ensure_ascii=False)}\n\n"
+    except Exception as exc:  # noqa: BLE001 -- the response began as a 200: any failure is an event, then [DONE]
+        yield _error_event(exc)
     yield "data: [DONE]\n\n"
+
+
+def _error_event(exc: Exception) -> str:
+    """A domain error's own bilingual message; any other is logged, and the client is told only that it happened."""
+    if isinstance(exc, ReportChatError):
+        error = {"message": str(exc), "type": type(exc).__name__}
+    else:
+        _log.error("a streamed answer failed", exc_info=exc)
+        error = {"message": "回答时服务器出错,已记入日志;请重试 / The server failed while answering (the error is "
+                            "logged there): try again.", "type": "server_error"}
+    return f"data: {json.dumps({'error': error}, ensure_ascii=False)}\n\n"

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -13,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from index import IndexReader, Indexer, IndexSummary, ReportChatError, Settings
-from index.errors import SettingsError
+from index.errors import IndexCancelledError, SettingsError
 from index.settings import load_settings
 
 if TYPE_CHECKING:
@@ -61,6 +65,31 @@ class _Bars:
         self.progress.advance(self.reports)
 
 
+INTERRUPTED = 130  # the shell's status for a run stopped by Ctrl-C
+
+
+@contextmanager
+def _cancel_on_interrupt() -> Iterator[threading.Event]:
+    """The first Ctrl-C stops the run at its next safe point, between reports or embedding batches; a second
+    one stops it at once (the catalog's transactions still leave every report whole)."""
+    cancel = threading.Event()
+
+    def interrupted(signum: int, frame: object) -> None:
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+        err_console.print("正在取消… / Cancelling at the next safe point (Ctrl-C again to stop at once)")
+
+    if threading.current_thread() is not threading.main_thread():
+        yield cancel  # signals reach only the main thread
+        return
+    previous = signal.signal(signal.SIGINT, interrupted)
+    try:
+        yield cancel
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @app.command()
 def index(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders; default the reports folder")] = None,
@@ -75,8 +104,19 @@ def index(
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=err_console, transient=True,
-        ) as progress:
-            summary = indexer.run(paths or None, rebuild=rebuild, progress=_Bars(progress))
+        ) as progress, _cancel_on_interrupt() as cancel:
+            summary = indexer.run(paths or None, rebuild=rebuild, progress=_Bars(progress), cancel=cancel)
+    except IndexCancelledError as exc:
+        err_console.print(f"[yellow]已取消 / cancelled:[/yellow] {exc}")
+        if isinstance(exc.summary, IndexSummary) and not as_json:
+            _print_summary(exc.summary)
+        raise typer.Exit(INTERRUPTED) from None
+    except KeyboardInterrupt:
+        err_console.print(
+            "[yellow]已中止 / stopped:[/yellow] 正在写入的报告保持原来的索引 / the report being written keeps its "
+            "previous index; run `reportchat index` again to finish."
+        )
+        raise typer.Exit(INTERRUPTED) from None
     except ReportChatError as exc:
         err_console.print(f"[red]错误 / error:[/red] {exc}")
         raise typer.Exit(2) from exc
@@ -106,6 +146,8 @@ def _print_summary(summary: IndexSummary) -> None:
     )
     for path, reason in summary.failed:
         console.print(f"[red]失败 failed[/red] {path}: {reason}")
+    for path, warning in summary.warnings:
+        console.print(f"[yellow]注意 note[/yellow] {path}: {warning}")
 
 
 @app.command()
@@ -115,7 +157,8 @@ def reports(
 ) -> None:
     """列出已索引的报告 / List the indexed reports."""
     try:
-        records = IndexReader(_settings(home)).reports()
+        reader = IndexReader(_settings(home))
+        records, failures = reader.reports(), reader.catalog.failures()
     except ReportChatError as exc:
         err_console.print(f"[red]错误 / error:[/red] {exc}")
         raise typer.Exit(2) from exc
@@ -130,6 +173,8 @@ def reports(
     for r in records:
         table.add_row(r.report_id, r.title, str(r.year or "—"), r.publisher or "—", str(r.n_chunks))
     console.print(table)
+    for failure in failures:
+        console.print(f"[red]未能索引 / not indexed[/red] {failure.file}: {failure.reason}")
 
 
 def _assistant(home: Path | None) -> "Assistant":

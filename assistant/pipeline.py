@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
 from assistant.extractive import HEADER_SUFFIX, ExtractiveAnswerer, not_found
@@ -36,12 +37,13 @@ History = list[tuple[str, str]]  # (question, answer) pairs, oldest first
 MAX_QUESTION_CHARS = 1000
 MAX_HISTORY_TURNS = 8  # a follow-up is read against the latest turns; older ones would only cost time
 MAX_ANSWER_CHARS = 4 * MAX_QUESTION_CHARS
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON can carry one ("\\ud800"); no encoder takes it
 _WARM_UP_QUESTIONS = ("法律援助办了几件?", "Legal aid caseload?")
 _FOLLOW_UP = re.compile(r"^\s*(那|那么|还有|另外|以及|and\b|what about|how about|also\b)", re.I)
 
 
 class QuestionError(ReportChatError):
-    """The question itself cannot be asked (empty, too long)."""
+    """The question itself cannot be asked (empty, too long, not text)."""
 
 
 class Assistant:
@@ -107,7 +109,7 @@ class Assistant:
         answerer: AnswererChoice = "auto",
     ) -> Iterator[str | Answer]:
         """Text as it is produced (provisional), then the verified Answer (final)."""
-        question = _checked(question)
+        question = check_question(question)
         started = time.perf_counter()
         notes: list[str] = []
         use_llm = self.llm is not None and answerer in ("auto", "llm")
@@ -288,21 +290,34 @@ def _sentences_held(events: Iterator[str | Draft], passages: list[Passage]) -> I
         yield pending
 
 
-def _checked(question: str) -> str:
+def check_question(question: str) -> str:
+    """The question as it is asked (NUL bytes out, trimmed), or QuestionError saying why it cannot be.
+
+    Public so that a caller who answers later — a stream, once its response has begun — can refuse first.
+    """
     question = (question or "").replace("\x00", "").strip()
     if not question:
-        raise QuestionError("问题为空 / The question is empty.")
+        raise QuestionError("问题为空,请输入问题 / The question is empty: type a question.")
     if len(question) > MAX_QUESTION_CHARS:
         raise QuestionError(
-            f"问题过长({len(question)} 字,上限 {MAX_QUESTION_CHARS})/ The question is too long "
+            f"问题过长({len(question)} 字,上限 {MAX_QUESTION_CHARS}) / The question is too long "
             f"({len(question)} characters, limit {MAX_QUESTION_CHARS}): ask about one thing at a time."
+        )
+    if _LONE_SURROGATE.search(question):
+        raise QuestionError(
+            "问题含有无效字符(孤立的代理项) / The question holds an invalid character (a lone surrogate such as "
+            "\\ud800): send it as UTF-8 text."
         )
     return question
 
 
 def _recent(history: History) -> History:
-    """The latest turns, each cut to a bound: whatever a client sends, a question pays only for these."""
-    return [(q[:MAX_QUESTION_CHARS], a[:MAX_ANSWER_CHARS]) for q, a in history[-MAX_HISTORY_TURNS:]]
+    """The latest turns, each cut to a bound and made encodable: whatever a client sends, a question pays only
+    for these, and an unpaired surrogate in an old turn (which no encoder takes) cannot fail the new one."""
+    return [
+        (_LONE_SURROGATE.sub("\ufffd", q[:MAX_QUESTION_CHARS]), _LONE_SURROGATE.sub("\ufffd", a[:MAX_ANSWER_CHARS]))
+        for q, a in history[-MAX_HISTORY_TURNS:]
+    ]
 
 
 def _is_follow_up(question: str, plan: QueryPlan) -> bool:
@@ -311,8 +326,6 @@ def _is_follow_up(question: str, plan: QueryPlan) -> bool:
 
 def _carry_over(previous: QueryPlan, current: QueryPlan) -> QueryPlan:
     """Offline follow-up: the new subject weighs most; kind, year and places carry over from before."""
-    from dataclasses import replace
-
     from assistant.glossary import Term
 
     terms = [Term(t.zh, t.weight * 2, t.source, t.en) for t in current.terms]

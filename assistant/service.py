@@ -7,19 +7,19 @@ from the last committed state while it runs.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from assistant.filenames import partial_name, safe_filename
 from assistant.pipeline import Assistant
-from index.catalog import Catalog, ReportRecord
+from index.catalog import Catalog, FailureRecord, ReportRecord
 from index.embed import load_embeddings
-from index.errors import IndexNotFoundError, ReportChatError, echo
+from index.errors import IndexCancelledError, IndexNotFoundError, ReportChatError, echo
 from index.indexer import Indexer
 from index.load import SUPPORTED_SUFFIXES
 from index.reader import IndexReader
@@ -42,7 +42,7 @@ class Job:
     """A re-indexing run, as progress a UI can poll."""
 
     id: str
-    state: str = "queued"  # queued → running → done | failed
+    state: str = "queued"  # queued → running → done | failed | cancelled
     total_reports: int = 0
     done_reports: int = 0
     total_chunks: int = 0
@@ -51,6 +51,11 @@ class Job:
     summary: dict[str, Any] | None = None
     error: str | None = None
     started: float = field(default_factory=time.time)
+    cancel: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "failed", "cancelled")
 
     @property
     def fraction(self) -> float:
@@ -62,7 +67,8 @@ class Job:
         return min(0.99, (self.done_reports + within) / self.total_reports)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self) | {"fraction": round(self.fraction, 3)}
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "cancel"}
+        return data | {"fraction": round(self.fraction, 3)}
 
 
 class _JobProgress:
@@ -122,9 +128,17 @@ class ReportService:
             raise NotFoundError(f"没有报告 {echo(report_id)} / No report {echo(report_id)} is indexed.")
         return record
 
+    def failures(self) -> list[FailureRecord]:
+        """Files of the last runs that could not be indexed, with the reason, until they are fixed or removed."""
+        try:
+            return self.assistant().reader.catalog.failures()
+        except IndexNotFoundError:
+            return []
+
     # --- writing ---------------------------------------------------------------------------
     def check_upload(self, filename: str, data: bytes) -> Path:
-        """Where an upload would go; raises UploadError for a bad name, type, size or empty file."""
+        """Where an upload would go; raises FileNameError for a bad name, UploadError for a bad type, size or
+        empty file."""
         name = safe_filename(filename)
         if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
             raise UploadError(
@@ -143,19 +157,29 @@ class ReportService:
             raise UploadError(f"文件名无效 / Invalid file name {echo(filename)}.")
         return target
 
-    def save_upload(self, filename: str, data: bytes) -> Path:
-        """Store an uploaded report in the reports folder; refuse bad names, types and sizes."""
-        target = self.check_upload(filename, data)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
-        partial.write_bytes(data)
-        partial.replace(target)  # never a half-written report in the folder
-        return target
+    def save_upload(self, files: list[tuple[str, bytes]]) -> dict[str, bool]:
+        """Store uploaded reports (name, bytes) in the reports folder: each saved name → whether it replaced
+        the report of that name. All are checked before any is written, so a refused upload changes nothing."""
+        targets = [self.check_upload(name, data) for name, data in files]
+        names = [target.name for target in targets]
+        if twice := next((name for name in names if names.count(name) > 1), None):
+            raise UploadError(
+                f"这次上传中有两个文件都名为 {echo(twice)},请为其中一个改名 / Two files of this upload are both "
+                f"named {echo(twice)}: rename one and upload again."
+            )
+        replaced = {target.name: target.exists() for target in targets}
+        for target, (_, data) in zip(targets, files):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(partial_name(target.name))
+            partial.write_bytes(data)
+            partial.replace(target)  # never a half-written report in the folder
+        return replaced
 
     def remove(self, report_id: str) -> Job:
-        """Delete a report's file from the reports folder and re-index (its chunks go with it)."""
-        record = self.report(report_id)
-        path = Path(record.path)
+        """Delete a report's file from the reports folder and re-index (its chunks go with it). A file that
+        failed to index has no report id: it is named by its file name instead."""
+        failed = next((f for f in self.failures() if f.file == report_id), None)
+        path = Path(failed.path if failed else self.report(report_id).path)
         if not path.resolve().is_relative_to(self.settings.reports_dir.resolve()):
             raise UploadError(
                 f"{report_id} 不在报告文件夹中,不能从这里删除 / {report_id} lies outside the reports folder "
@@ -175,7 +199,7 @@ class ReportService:
 
     def _forget_old_jobs(self) -> None:
         """Keep the latest KEPT_JOBS finished jobs for clients to poll; older ones would pile up forever."""
-        finished = [j for j in self._jobs.values() if j.state in ("done", "failed")]
+        finished = [j for j in self._jobs.values() if j.finished]
         for job in finished[: max(0, len(finished) - KEPT_JOBS)]:
             del self._jobs[job.id]
 
@@ -183,6 +207,20 @@ class ReportService:
         if job_id not in self._jobs:
             raise NotFoundError(f"没有任务 {echo(job_id)} / No job {echo(job_id)}.")
         return self._jobs[job_id]
+
+    def cancel(self, job_id: str) -> Job:
+        """Stop a job between two reports or embedding batches; a finished job is left as it ended."""
+        job = self.job(job_id)
+        job.cancel.set()
+        return job
+
+    def cancel_all(self) -> list[Job]:
+        """Stop every queued or running job (the web chat's one button); returns them."""
+        with self._jobs_lock:
+            active = [job for job in self._jobs.values() if not job.finished]
+        for job in active:
+            job.cancel.set()
+        return active
 
     def index_at_start(self) -> Job:
         """The server's first job: everything on a first start; on a restart, what changed while it was down
@@ -218,23 +256,19 @@ class ReportService:
             pass  # nothing indexed yet (an empty folder): the first question loads the parts itself
 
     def _run(self, job: Job) -> None:
+        if job.cancel.is_set():
+            job.state = "cancelled"  # cancelled while it waited its turn
+            return
         job.state = "running"
         try:
             summary = Indexer(self.settings, embeddings=self.embeddings).run(
-                [self.settings.reports_dir], progress=_JobProgress(job)
+                [self.settings.reports_dir], progress=_JobProgress(job), cancel=job.cancel
             )
             job.summary = asdict(summary)
             job.state = "done"
+        except IndexCancelledError as exc:
+            job.summary = asdict(exc.summary) if exc.summary else None
+            job.error, job.state = str(exc), "cancelled"
         except Exception as exc:  # reported through the job, never lost in a thread
             job.error, job.state = str(exc), "failed"
 
-
-_UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]")
-
-
-def safe_filename(filename: str) -> str:
-    """The last path component, without control or path characters: never a way out of the folder."""
-    name = _UNSAFE.sub("_", Path((filename or "").replace("\\", "/")).name).strip(" .")
-    if not name or name in (".", ".."):
-        raise UploadError(f"文件名无效 / Invalid file name {echo(filename)}.")
-    return name[:200]

@@ -20,12 +20,12 @@ import gradio as gr
 from gradio import utils as gradio_utils
 
 from assistant.markup import inert_html
-from assistant.pipeline import MAX_QUESTION_CHARS, AnswererChoice, History
+from assistant.pipeline import MAX_QUESTION_CHARS, AnswererChoice, History, QuestionError, check_question
 from assistant.retrieve import Filters
 from assistant.service import Job, ReportService, UploadError
 from assistant.types import Answer, Citation
 from assistant.web_figures import chart_frames, figures_tab
-from index.catalog import ReportRecord
+from index.catalog import FailureRecord, ReportRecord
 from index.errors import IndexNotFoundError, ReportChatError
 from index.load import SUPPORTED_SUFFIXES
 
@@ -40,6 +40,7 @@ EXAMPLES = [
 ANSWERERS = [("自动 / Auto", "auto"), ("抽取式 / Extractive", "extractive"), ("大模型 / LLM", "llm")]
 ALL_YEARS = "all"
 HEADERS = ["编号 / ID", "标题 / Title", "年份 / Year", "来源 / Source", "文件 / File", "分块 / Chunks"]
+NOT_INDEXED = "未能索引 / not indexed"
 INDEXING = "正在建立索引,请稍后再问 / The reports are still being indexed: ask again in a moment."
 _EMPTY_PANEL = '<p class="rc-empty">引用的原文会显示在这里 / The cited passages appear here.</p>'
 _PENDING_PANEL = '<p class="rc-empty">检索与核实中… / Searching and verifying…</p>'
@@ -118,7 +119,7 @@ def citations_html(answer: Answer) -> str:
 def _banner(job: Job | None, missing: bool) -> str:
     if job is not None and job.state == "failed":
         return f'<div class="rc-banner">⚠ 索引失败 / Indexing failed: {_escape(job.error or "")}</div>'
-    if job is None or job.state == "done":
+    if job is None or job.finished:
         return f'<div class="rc-banner">{INDEXING}</div>' if missing else ""
     current = f" · {_escape(job.current)}" if job.current else ""
     return (f'<div class="rc-banner">正在建立索引 / Indexing the reports: {job.fraction:.0%}{current}'
@@ -150,10 +151,10 @@ class _WebChat:
         year: str | None, answerer: AnswererChoice,
     ) -> Iterator[tuple[Any, ...]]:
         """Stream the provisional text, then replace it with the verified answer, its citations and its chart."""
-        if not (question or "").strip() or len(question) > MAX_QUESTION_CHARS:
-            gr.Warning("请输入问题 / Type a question first." if not (question or "").strip() else
-                       f"问题过长,上限 {MAX_QUESTION_CHARS} 字 / The question is too long: at most "
-                       f"{MAX_QUESTION_CHARS} characters.")
+        try:
+            question = check_question(question)
+        except QuestionError as exc:
+            gr.Warning(_escape(str(exc)))  # toasts render HTML
             yield (gr.skip(),) * 6
             return
         messages = [*messages[-_MAX_MESSAGES:], _msg("user", _escape(question)), _msg("assistant", "…")]
@@ -218,14 +219,15 @@ class _WebChat:
 
     def refresh(self) -> tuple[Any, Any, Any, Any]:
         """The reports table and every report / year choice, as they are now."""
-        records = self.service.reports()
+        records, failures = self.service.reports(), self.service.failures()
         choices = [(f"{r.title} · {r.report_id}", r.report_id) for r in records]
         years = sorted({r.year for r in records if r.year}, reverse=True)
+        removable = choices + [(f"⚠ {f.file} · {NOT_INDEXED}", f.file) for f in failures]
         return (
-            [_row(r) for r in records],
+            [_row(r) for r in records] + [_failed_row(f) for f in failures],
             gr.Dropdown(choices=choices),
             gr.Dropdown(choices=[("全部 / All", ALL_YEARS)] + [(str(y), str(y)) for y in years]),
-            gr.Dropdown(choices=choices, value=None),
+            gr.Dropdown(choices=removable, value=None),
         )
 
     def upload(self, files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
@@ -233,15 +235,14 @@ class _WebChat:
         if not files:
             return _problem("没有选择文件 / No file was chosen.")
         try:
-            contents = [self._received(f) for f in files]
-            for name, data in contents:  # all checked before any is written
-                self.service.check_upload(name, data)
-            saved = [self.service.save_upload(name, data).name for name, data in contents]
+            saved = self.service.save_upload([self._received(f) for f in files])  # all checked before any is written
             job = self.service.reindex()
         except ReportChatError as exc:
             return _problem(str(exc))
         done = self._follow(job, progress)
-        return (f"已上传 / Uploaded: {_escape(', '.join(saved))}\n\n{done}", *self.refresh())
+        replaced = [name for name, was_there in saved.items() if was_there]
+        note = f"\n\n已替换同名的报告 / Replaced the reports of the same name: {_escape(', '.join(replaced))}"
+        return (f"已上传 / Uploaded: {_escape(', '.join(saved))}{note if replaced else ''}\n\n{done}", *self.refresh())
 
     def _received(self, file: str) -> tuple[str, bytes]:
         """An upload's name and bytes, read only from Gradio's upload folder and within the upload limit.
@@ -273,6 +274,12 @@ class _WebChat:
     def reindex(self, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
         return (self._follow(self.service.reindex(), progress), *self.refresh())
 
+    def cancel(self) -> str:
+        """Stop whatever indexing runs; the handler following it then says what was kept."""
+        if not self.service.cancel_all():
+            return "没有正在进行的索引 / No indexing is running."
+        return "正在取消索引… / Cancelling the indexing at its next safe point…"
+
     def _follow(self, job: Job, progress: gr.Progress) -> str:
         deadline = time.monotonic() + _JOB_WAIT_S
         while job.state in ("queued", "running") and time.monotonic() < deadline:
@@ -282,6 +289,8 @@ class _WebChat:
             message = f"索引失败 / Indexing failed: {job.error}"
             gr.Warning(_escape(message))
             return f"⚠ {_escape(message)}"
+        if job.state == "cancelled":
+            return f"⏹ {_escape(job.error or '')}\n\n{_summary(job)}" if job.summary else f"⏹ {_escape(job.error or '')}"
         if job.state != "done":
             return "索引仍在进行,请稍后刷新 / Indexing is still running: refresh later."
         return _summary(job)
@@ -313,6 +322,11 @@ def _problem(message: str) -> tuple[Any, ...]:
 def _row(record: ReportRecord) -> list[Any]:
     return [record.report_id, record.title, record.year or "", record.publisher or "",
             Path(record.path).name, record.n_chunks]
+
+
+def _failed_row(failure: FailureRecord) -> list[Any]:
+    """A file that could not be indexed stays in view, with its reason, until it is fixed or removed."""
+    return ["⚠", f"{NOT_INDEXED}: {failure.reason}", "", "", failure.file, 0]
 
 
 # --- layout -----------------------------------------------------------------------------------------
@@ -361,6 +375,7 @@ def build_ui(service: ReportService) -> gr.Blocks:
                 with gr.Row():
                     remove_choice = gr.Dropdown(label="删除报告 / Remove a report", scale=3)
                     remove = gr.Button("删除 / Remove", variant="stop", scale=1)
+                    cancel = gr.Button("取消索引 / Cancel indexing", scale=1, elem_id="rc-cancel")
                 status = gr.Markdown(elem_id="rc-status")
             figures_tab(service)
 
@@ -377,4 +392,5 @@ def build_ui(service: ReportService) -> gr.Blocks:
         remove.click(web.remove, inputs=remove_choice, outputs=[status, *lists])
         reindex.click(web.reindex, outputs=[status, *lists])
         refresh.click(web.refresh, outputs=lists)
+        cancel.click(web.cancel, outputs=status)
     return ui

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import astuple, dataclass, fields
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,7 @@ CREATE TABLE IF NOT EXISTS figures (
 );
 CREATE INDEX IF NOT EXISTS figures_by_report ON figures(report_id, seq);
 CREATE INDEX IF NOT EXISTS figures_by_canonical ON figures(canonical);
+CREATE TABLE IF NOT EXISTS failures (path TEXT PRIMARY KEY, reason TEXT NOT NULL, failed_at TEXT NOT NULL);
 """
 
 
@@ -88,11 +90,28 @@ class ChunkRecord:
     tokens: str  # jieba tokens joined by spaces, for BM25
 
 
+@dataclass(frozen=True)
+class FailureRecord:
+    """A file of the reports folder the last run could not index, kept so that it can be listed and removed."""
+
+    path: str
+    reason: str
+    failed_at: str
+
+    @property
+    def file(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    def summary(self) -> dict[str, Any]:
+        return {"file": self.file, "reason": self.reason, "failed_at": self.failed_at}
+
+
 _REPORT_COLUMNS = ", ".join(f.name for f in fields(ReportRecord))
 _CHUNK_COLUMNS = ", ".join(f'"{f.name}"' for f in fields(ChunkRecord))
 _FIGURE_COLUMNS = ", ".join(f'"{f.name}"' for f in fields(FigureRecord))
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _NOT_WRITABLE = {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN}
+_UNDECODABLE = "Could not decode to UTF-8"  # Python's sqlite3 meeting a damaged text value; it has no error code
 
 
 class Catalog:
@@ -125,11 +144,15 @@ class Catalog:
         return self._damage is not None
 
     def check(self) -> None:
-        """Read every page (sqlite's quick_check), so that damage anywhere is found now, not by a later query."""
+        """Read every page (sqlite's quick_check) and every row, so that damage anywhere is found now, not by a
+        later query: a stray write inside a text value leaves the pages sound but the text undecodable."""
         with self._lock, self._checked():
             found = [row[0] for row in self._db.execute("PRAGMA quick_check")]
             if found != ["ok"]:
                 raise CatalogDamagedError(self.path, "; ".join(found[:3]))
+            for table in ("meta", "reports", "chunks", "figures", "failures"):
+                for _ in self._db.execute(f"SELECT * FROM {table}"):
+                    pass
 
     @contextmanager
     def _checked(self) -> Iterator[None]:
@@ -238,6 +261,11 @@ class Catalog:
         )
         return [FigureRecord(*row) for row in rows]
 
+    def failures(self) -> list[FailureRecord]:
+        """Files that failed when last tried and still exist."""
+        rows = self._query("SELECT path, reason, failed_at FROM failures ORDER BY path")
+        return [FailureRecord(*row) for row in rows if Path(row[0]).exists()]
+
     def lexical_rows(self) -> list[tuple[str, str]]:
         """(chunk_id, tokens) of every chunk, for building BM25."""
         return self._query("SELECT chunk_id, tokens FROM chunks ORDER BY report_id, seq")
@@ -269,6 +297,18 @@ class Catalog:
             for report, chunks in reports:
                 self._insert(db, report, chunks)
             self._set_meta(db, meta)
+
+    def record_failures(self, failed: list[tuple[str, str]], tried: set[str]) -> None:
+        """A run's failures replace what earlier runs said of the files it tried; files gone are forgotten."""
+        known = dict(self._query("SELECT path, reason FROM failures"))
+        stale = [path for path in known if (path in tried or not Path(path).exists())]
+        fresh = [(path, reason) for path, reason in failed if path in tried]
+        if sorted(stale) == sorted(path for path, _ in fresh) and all(known[p] == r for p, r in fresh):
+            return  # nothing changed: no commit, so readers keep their caches
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._transaction() as db:
+            db.executemany("DELETE FROM failures WHERE path = ?", [(path,) for path in stale])
+            db.executemany("INSERT INTO failures VALUES (?, ?, ?)", [(p, r, now) for p, r in fresh])
 
     def set_meta(self, meta: dict[str, str]) -> None:
         with self._transaction() as db:
@@ -324,7 +364,7 @@ def _translated(path: Path) -> Iterator[None]:
         yield
     except sqlite3.DatabaseError as exc:
         code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF  # the primary code of an extended one
-        if code in _DAMAGED:
+        if code in _DAMAGED or str(exc).startswith(_UNDECODABLE):
             raise CatalogDamagedError(path, exc) from exc
         if code in _NOT_WRITABLE:
             raise HomeNotWritableError(path.parent, exc) from exc

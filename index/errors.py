@@ -3,6 +3,7 @@
     ReportChatError
     ├── ReportError          one report could not be read (the others still index)
     ├── IndexBusyError       another indexer holds the data home
+    ├── IndexCancelledError  a run was cancelled: what it committed stays, the rest is as before
     ├── IndexMismatchError   the index was built with another embedding model
     ├── IndexNotFoundError   nothing indexed yet
     ├── StoreUnavailableError the Chroma store cannot be reached
@@ -43,6 +44,17 @@ class IndexBusyError(ReportChatError):
         super().__init__(
             f"另一个索引任务正在使用 {home},请稍后再试 / "
             f"Another indexing run holds {home}; wait for it to finish and try again."
+        )
+
+
+class IndexCancelledError(ReportChatError):
+    """Each report commits whole, so a cancelled run leaves every report either as before or fully updated."""
+
+    def __init__(self) -> None:
+        self.summary: object | None = None  # the run's IndexSummary up to the cancel, set by the indexer
+        super().__init__(
+            "索引已取消:取消前完成的报告已更新,其余报告保持原来的索引 / Indexing was cancelled: reports finished "
+            "before it are updated, the others keep their previous index."
         )
 
 

@@ -12,8 +12,10 @@ anything the catalog lists but Chroma lacks.
 
 from __future__ import annotations
 
+import logging
 import re
 import tempfile
+import threading
 import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -28,7 +30,14 @@ from langchain_core.embeddings import Embeddings
 from index.catalog import Catalog, ChunkRecord, ReportRecord, salvage_meta, set_aside
 from index.chunk import Chunk, chunk_report, embedding_text
 from index.embed import load_embeddings
-from index.errors import CatalogDamagedError, HomeNotWritableError, IndexBusyError, ReportError
+from index.errors import (
+    CatalogDamagedError,
+    HomeNotWritableError,
+    IndexBusyError,
+    IndexCancelledError,
+    ReportChatError,
+    ReportError,
+)
 from index.lexical import init_jieba, tokenize
 from index.load import content_hash, is_supported, load_report
 from index.metadata import extract_metadata
@@ -36,6 +45,7 @@ from index.sections import split_sections
 from index.settings import Settings
 from index.store import VectorStore, collection_name
 
+log = logging.getLogger(__name__)
 
 class IndexProgress(Protocol):
     """What a progress display hears about (the CLI's bars, the web UI's job)."""
@@ -61,6 +71,7 @@ class IndexSummary:
     unchanged: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, what was repaired on reading it)
     chunks_embedded: int = 0
     chunks_indexed: int = 0
     seconds: float = 0.0
@@ -79,8 +90,10 @@ class _Prepared:
     record: ReportRecord
     chunks: list[ChunkRecord]
     embed_texts: list[str]
+    warnings: tuple[str, ...]  # what reading the file repaired (replaced bytes …)
 
 
+SKIPPED_PREFIXES = (".", "~$")  # hidden files and Office's lock files are never reports
 _UPSERT_MAX = 1024  # vectors held before writing them, bounding memory for one huge report
 
 
@@ -99,6 +112,7 @@ class Indexer:
         self.model_id: str = getattr(self.embeddings, "model_id", settings.embedding_model)
         self.store = store or VectorStore(settings, self.embeddings)
         self._catalog = catalog
+        self._cancel = threading.Event()
 
     @property
     def catalog(self) -> Catalog:
@@ -108,10 +122,12 @@ class Indexer:
         return self._catalog
 
     def run(
-        self, paths: list[Path] | None = None, rebuild: bool = False, progress: IndexProgress | None = None
+        self, paths: list[Path] | None = None, rebuild: bool = False, progress: IndexProgress | None = None,
+        cancel: threading.Event | None = None,
     ) -> IndexSummary:
         """Index ``paths`` (files or folders; default the reports folder). Raises IndexBusyError,
-        HomeNotWritableError, and CatalogDamagedError unless rebuilding."""
+        HomeNotWritableError, CatalogDamagedError unless rebuilding, and IndexCancelledError once ``cancel``
+        is set (checked between reports and between embedding batches)."""
         _check_writable(self.settings.home)
         lock = FileLock(str(self.settings.home / "index.lock"), timeout=self.settings.lock_timeout_s)
         try:
@@ -120,6 +136,7 @@ class Indexer:
             raise IndexBusyError(self.settings.home) from exc
         try:
             aside = self._set_aside_if_damaged() if rebuild else None
+            self._cancel = cancel or threading.Event()
             summary = self._run(paths or [self.settings.reports_dir], rebuild, progress or _Silent())
             summary.set_aside = str(aside) if aside else None
             return summary
@@ -166,39 +183,49 @@ class Indexer:
         pending: list[_Prepared] = []
         seen: set[str] = set()
         taken_ids = {r.report_id for r in known.values()}
-        for path in files:
-            key = str(path)
-            seen.add(key)
-            previous = known.get(key)
-            try:
-                if not is_supported(path):
-                    load_report(path)  # raises the unsupported-type error
-                data_hash = content_hash(path.read_bytes())
-                repair = previous is not None and previous.report_id in needs_repair
-                if not rebuild and previous is not None and previous.content_hash == data_hash and not repair:
-                    summary.unchanged.append(key)
-                    summary.chunks_indexed += previous.n_chunks
-                    progress.finish_report(path, "unchanged")
+        try:
+            for path in files:
+                self._check_cancel()
+                key = str(path)
+                seen.add(key)
+                previous = known.get(key)
+                try:
+                    if not is_supported(path):
+                        load_report(path)  # raises the unsupported-type error
+                    data_hash = content_hash(path.read_bytes())
+                    repair = previous is not None and previous.report_id in needs_repair
+                    if not rebuild and previous is not None and previous.content_hash == data_hash and not repair:
+                        summary.unchanged.append(key)
+                        summary.chunks_indexed += previous.n_chunks
+                        progress.finish_report(path, "unchanged")
+                        continue
+                    report_id = previous.report_id if previous else _new_report_id(path, taken_ids)
+                    outcome = (
+                        "added" if previous is None
+                        else "repaired" if repair and previous.content_hash == data_hash else "updated"
+                    )
+                    pending.append(self._prepare(path, report_id, outcome))
+                    taken_ids.add(report_id)
+                except ReportChatError as exc:
+                    if not isinstance(exc, ReportError):
+                        raise  # the index's own trouble (a damaged catalog, a cancel), not this file's
+                    summary.failed.append((key, exc.reason))
+                    progress.finish_report(path, "failed")
                     continue
-                report_id = previous.report_id if previous else _new_report_id(path, taken_ids)
-                taken_ids.add(report_id)
-                outcome = (
-                    "added" if previous is None
-                    else "repaired" if repair and previous.content_hash == data_hash else "updated"
-                )
-                pending.append(self._prepare(path, report_id, outcome))
-            except ReportError as exc:
-                summary.failed.append((key, exc.reason))
-                progress.finish_report(path, "failed")
-                continue
-            except OSError as exc:
-                summary.failed.append((key, f"无法读取 / cannot read: {exc}"))
-                progress.finish_report(path, "failed")
-                continue
-            if sum(len(p.chunks) for p in pending) >= self.settings.index_batch_chunks:
-                self._commit(target, pending, staged, summary, progress)
-                pending = []
-        self._commit(target, pending, staged, summary, progress)
+                except Exception as exc:  # a parser's own failure on this file must not stop the others
+                    summary.failed.append((key, _unreadable(path, exc)))
+                    progress.finish_report(path, "failed")
+                    continue
+                summary.warnings.extend((key, warning) for warning in pending[-1].warnings)
+                if sum(len(p.chunks) for p in pending) >= self.settings.index_batch_chunks:
+                    self._commit(target, pending, staged, summary, progress)
+                    pending = []
+            self._commit(target, pending, staged, summary, progress)
+            self._check_cancel()
+        except IndexCancelledError as exc:
+            summary.seconds = time.perf_counter() - started
+            exc.summary = summary
+            raise
 
         if staged is not None:
             self.catalog.replace_all(staged, self._meta(target, generation))
@@ -212,14 +239,21 @@ class Indexer:
                     self.store.delete(target, self.catalog.remove_report(record.report_id))
                     summary.removed.append(key)
             self._sweep(home_id, target)
+        self.catalog.record_failures(summary.failed, seen)
         summary.seconds = time.perf_counter() - started
         return summary
 
     def _meta(self, target: str, generation: int) -> dict[str, str]:
         return {"collection": target, "collection_generation": str(generation), "embedding_model": self.model_id}
 
+    def _check_cancel(self) -> None:
+        if self._cancel.is_set():
+            raise IndexCancelledError()
+
     def _prepare(self, path: Path, report_id: str, outcome: str) -> _Prepared:
-        loaded = load_report(path, max_bytes=int(self.settings.max_file_mb * 1024 * 1024))
+        loaded = load_report(
+            path, max_bytes=int(self.settings.max_file_mb * 1024 * 1024), max_chars=self.settings.max_report_chars
+        )
         meta = extract_metadata(loaded.text, path)
         sections = split_sections(loaded.text, meta.body_start, meta.body_end)
         chunks: list[Chunk] = chunk_report(
@@ -227,6 +261,13 @@ class Indexer:
         )
         if not chunks:
             raise ReportError(path, "报告正文为空", "the report has no body text after its header")
+        if len(chunks) > self.settings.max_report_chunks:
+            limit = self.settings.max_report_chunks
+            raise ReportError(
+                path, f"报告过长:切分为 {len(chunks)} 段,上限 {limit}(REPORTCHAT_MAX_REPORT_CHUNKS)",
+                f"the report is too long: {len(chunks)} chunks, limit {limit} (REPORTCHAT_MAX_REPORT_CHUNKS); "
+                "split it into several files or raise the limit",
+            )
         record = ReportRecord(
             report_id=report_id, path=str(path), content_hash=loaded.content_hash, title=meta.title,
             publisher=meta.publisher, published=meta.published, year=meta.year, place=meta.place,
@@ -239,7 +280,7 @@ class Indexer:
             ChunkRecord(c.id, report_id, c.seq, c.section, c.start, c.end, c.text, " ".join(tokenize(t)))
             for c, t in zip(chunks, texts)
         ]
-        return _Prepared(path, outcome, record, rows, texts)
+        return _Prepared(path, outcome, record, rows, texts, loaded.warnings)
 
     def _commit(
         self, target: str, batch: list[_Prepared], staged: list[tuple[ReportRecord, list[ChunkRecord]]] | None,
@@ -275,6 +316,7 @@ class Indexer:
         vectors: list[list[float]] = []
         size = self.settings.embed_batch
         for start in range(0, len(todo), size):
+            self._check_cancel()
             part = todo[start : start + size]
             vectors += self.embeddings.embed_documents([texts[j] for j in part])
             ready += part
@@ -348,13 +390,20 @@ def _discover(paths: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
             folders.append(path)
             files.update(
                 p for p in path.rglob("*")
-                if p.is_file() and not any(part.startswith((".", "~$")) for part in p.relative_to(path).parts)
+                if p.is_file() and not any(part.startswith(SKIPPED_PREFIXES) for part in p.relative_to(path).parts)
             )
         elif path.is_file():
             files.add(path)
         else:
             missing.append(path)
     return sorted(files), folders, missing
+
+
+def _unreadable(path: Path, exc: Exception) -> str:
+    """A parser's unexpected failure, as a file's reason; the traceback goes to the log for a bug report."""
+    log.warning("reading %s failed", path, exc_info=exc)
+    detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return f"无法解析此文件 / cannot read this file ({type(exc).__name__}{': ' + detail if detail else ''})"
 
 
 def _check_writable(home: Path) -> None:

@@ -18,6 +18,12 @@ from index.settings import Settings
 from index.store import VectorStore
 
 
+# What one query may embed. The embedder is shared by every question, and its cost grows faster than the text:
+# a 1,000-character question would hold it for seconds. Bytes bound tokens in any script (a token covers at
+# least one byte); the longest query the eval questions embed is 244 bytes.
+MAX_EMBEDDED_BYTES = 300
+
+
 class IndexReader:
     def __init__(
         self,
@@ -60,9 +66,9 @@ class IndexReader:
         return self.catalog.chunks(chunk_ids)
 
     def dense(self, query: str, k: int, where: dict | None = None) -> list[tuple[str, float]]:
-        """Nearest chunks to ``query`` by embedding, restricted to indexed ones."""
+        """Nearest chunks to ``query`` (its first MAX_EMBEDDED_BYTES) by embedding, restricted to indexed ones."""
         collection = self.check_model()
-        hits = self.store.query(collection, self.embeddings.embed_query(query), k * 2, where)
+        hits = self.store.query(collection, self.embeddings.embed_query(_utf8_prefix(query)), k * 2, where)
         live = {c.chunk_id for c in self.catalog.chunks(cid for cid, _ in hits)}
         return [(cid, score) for cid, score in hits if cid in live][:k]
 
@@ -80,3 +86,8 @@ class IndexReader:
                 rows = self.catalog.lexical_rows()
                 self._lexical = (generation, BM25Index([r[0] for r in rows], [r[1].split() for r in rows]))
             return self._lexical[1]
+
+
+def _utf8_prefix(text: str, limit: int = MAX_EMBEDDED_BYTES) -> str:
+    """The longest start of ``text`` within ``limit`` UTF-8 bytes, never half a character."""
+    return text.encode("utf-8", "surrogatepass")[:limit].decode("utf-8", "ignore")

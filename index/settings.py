@@ -37,6 +37,13 @@ class Settings(BaseSettings):
         "them in full batches and writes them to Chroma together (small writes cost ~5x more per vector).",
     )
     max_file_mb: float = Field(default=50.0, gt=0, description="Larger files are refused.")
+    max_report_chars: int = Field(
+        default=2_000_000, ge=1000,
+        description="A report whose text runs longer is refused (a small DOCX can expand to millions of characters).",
+    )
+    max_report_chunks: int = Field(
+        default=20_000, ge=1, description="A report that cuts into more chunks is refused, before any embedding.",
+    )
     lock_timeout_s: float = Field(default=0.0, ge=0, description="Wait this long for another indexer.")
     chroma_host: str | None = Field(
         default=None,

@@ -20,7 +20,7 @@ from langchain_core.embeddings import Embeddings
 from index.errors import StoreUnavailableError
 from index.settings import Settings
 
-_WRITE_BATCH = 1000
+_WRITE_BATCH = 1000  # ids per call: well under sqlite's 32,766 bound variables
 
 
 class EmbeddingAdapter(EmbeddingFunction[Documents]):
@@ -128,10 +128,13 @@ class VectorStore:
             return set(self.collection(name).get(include=[])["ids"])
 
     def existing(self, name: str, ids: list[str]) -> set[str]:
-        if not ids:
-            return set()
+        """Those of ``ids`` the collection holds, asked in batches: one call with every id of a huge report
+        would pass sqlite's limit of bound variables."""
+        found: set[str] = set()
         with self._reaching():
-            return set(self.collection(name).get(ids=ids, include=[])["ids"])
+            for i in range(0, len(ids), _WRITE_BATCH):
+                found.update(self.collection(name).get(ids=ids[i : i + _WRITE_BATCH], include=[])["ids"])
+        return found
 
     def upsert(
         self, name: str, ids: list[str], embeddings: list[list[float]], documents: list[str], metadatas: list[dict]

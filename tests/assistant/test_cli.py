@@ -78,3 +78,51 @@ def test_index_json_summary_is_machine_readable(corpus: Path, tmp_path: Path) ->
     result = runner.invoke(app, ["index", str(corpus), "--home", str(tmp_path / "home"), "--json"])
     summary = json.loads(result.output)
     assert len(summary["added"]) == 1 and summary["failed"] == [] and summary["chunks_indexed"] >= 1
+
+
+def test_reports_lists_the_files_that_could_not_be_indexed_with_their_reason(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.7\n garbage")
+    home = str(tmp_path / "home")
+    runner.invoke(app, ["index", str(corpus), "--home", home])
+
+    listing = runner.invoke(app, ["reports", "--home", home])
+
+    assert listing.exit_code == 0
+    (line,) = [line for line in listing.output.splitlines() if "broken.pdf" in line]
+    assert "未能索引 / not indexed" in line and "malformed PDF" in line
+
+
+def test_ctrl_c_cancels_indexing_at_a_safe_point_and_the_next_run_finishes(tmp_path: Path) -> None:
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    folder, home = tmp_path / "corpus", tmp_path / "home"
+    for n in range(8):
+        write_report(folder, f"{n}.txt", f"{'甲乙丙丁戊己庚辛'[n]}县", 2025, 100 + n, paragraphs=12)
+    env = {"REPORTCHAT_INDEX_BATCH_CHUNKS": "1", "PATH": "", "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
+    command = [sys.executable, "-m", "assistant.cli", "index", str(folder), "--home", str(home)]
+    run = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           cwd=Path(__file__).resolve().parents[2])
+
+    def committed() -> int:
+        try:
+            with sqlite3.connect(f"file:{home / 'catalog.sqlite'}?mode=ro", uri=True) as db:
+                return db.execute("SELECT count(*) FROM reports").fetchone()[0]
+        except sqlite3.Error:
+            return 0
+
+    deadline = time.monotonic() + 120
+    while committed() == 0 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    run.send_signal(signal.SIGINT)
+    out, err = run.communicate(timeout=120)
+
+    assert run.returncode == 130, (out, err)
+    assert "已取消 / cancelled" in err and "Traceback" not in err
+    kept = committed()
+    assert 1 <= kept < 8
+    finished = runner.invoke(app, ["index", str(folder), "--home", str(home)])
+    assert f"added {8 - kept}" in finished.output and f"unchanged {kept}" in finished.output

@@ -1,7 +1,8 @@
 """A damaged catalog and a data home that cannot be written: named errors that say how to recover.
 
-The catalog is damaged three ways: overwritten with random bytes, overwritten with text, and with pages
-in the middle of a valid file overwritten (its header, schema and meta still read). `reportchat index
+The catalog is damaged four ways: overwritten with random bytes, overwritten with text, with pages in the
+middle of a valid file overwritten (its header, schema and meta still read), and with stray bytes inside its
+text values (every page sound, the text undecodable). `reportchat index
 --rebuild` sets the damaged file aside, keeps it, and indexes the reports folder again without touching it.
 """
 
@@ -23,7 +24,7 @@ from index.catalog import Catalog
 from index.errors import CatalogDamagedError, HomeNotWritableError
 from tests.reports import write_report
 
-DAMAGES = ("random", "text", "middle")
+DAMAGES = ("random", "text", "middle", "value")
 runner = CliRunner()
 
 
@@ -37,6 +38,9 @@ def damage(path: Path, how: str) -> None:
         data = bytearray(noise.randbytes(len(data)))
     elif how == "text":
         data = bytearray("这不是数据库 / not a database\n".encode() * 50)
+    elif how == "value":  # the first byte of every 法律援助 in the reports, chunks and figures
+        word = "法律援助".encode()
+        data = bytearray(bytes(data).replace(word, b"\xff" + word[1:]))
     else:  # pages 4 to the next-to-last: the reports, chunks and figures, not the schema or meta
         page = int.from_bytes(data[16:18], "big")
         data[3 * page : len(data) - page] = noise.randbytes(len(data) - 4 * page)

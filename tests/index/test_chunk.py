@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -281,3 +282,46 @@ def test_embedding_text_without_section_or_title() -> None:
 def test_the_chunk_text_itself_carries_no_prefix(sample) -> None:
     for chunk in chunks_of(sample, 160):
         assert not chunk.text.startswith(sample.meta.title)
+
+
+# --- cost: linear in the text, whatever its shape ----------------------------------------
+
+_HOSTILE_BODIES = {
+    "a 1 MB line of Chinese without punctuation": lambda rng: "".join(rng.choices("法治政府建设年度报告", k=333_333)),
+    "a line of Latin letters without spaces": lambda rng: "".join(rng.choices("abcdefghij", k=200_000)),
+    "a run of commas": lambda rng: "，" * 100_000,
+    "a hundred thousand one-character lines": lambda rng: "甲\n" * 100_000,
+    "a hundred thousand two-character sentences": lambda rng: "甲。" * 100_000,
+    "a gap of 200,000 spaces between two sentences": lambda rng: "甲。" + " " * 200_000 + "乙。",
+}
+
+
+@pytest.mark.parametrize("shape", _HOSTILE_BODIES)
+def test_chunking_counts_tokens_over_bounded_spans_in_time_linear_in_the_text(
+    monkeypatch: pytest.MonkeyPatch, shape: str
+) -> None:
+    """tiktoken never sees more than ``max_tokens`` × the longest token's characters at once (no
+    longer span can fit), and all it sees adds up to a few times the text, not its square."""
+    import index.chunk
+    from index.tokens import encoding
+
+    budget = 160
+    window = budget * max(len(token) for token in encoding().token_byte_values())
+    counted: list[int] = []
+
+    def counting(span: str) -> int:
+        assert len(span) <= window, f"tokens counted over {len(span):,} characters at once"
+        counted.append(len(span))
+        return count_tokens(span)
+
+    text = "一、举措\n" + _HOSTILE_BODIES[shape](random.Random(0)) + "\n"
+    monkeypatch.setattr(index.chunk, "count_tokens", counting)
+    chunks = chunk_report(text, split_sections(text), "r", budget)
+    monkeypatch.undo()
+
+    assert sum(counted) <= 16 * len(text)
+    assert all(c.text == text[c.start : c.end] and count_tokens(c.text) <= budget for c in chunks)
+    assert all(a.end <= b.start for a, b in zip(chunks, chunks[1:]))
+    bounds = [0] + [i for c in chunks for i in (c.start, c.end)] + [len(text)]
+    outside = "".join(text[a:b] for a, b in zip(bounds[::2], bounds[1::2]))
+    assert not outside.strip(), "a character in no chunk"
