@@ -19,7 +19,7 @@ from assistant.filenames import partial_name, safe_filename
 from assistant.pipeline import Assistant
 from index.catalog import Catalog, FailureRecord, ReportRecord
 from index.embed import load_embeddings
-from index.errors import IndexCancelledError, IndexNotFoundError, ReportChatError, echo
+from index.errors import CatalogDamagedError, IndexCancelledError, IndexNotFoundError, ReportChatError, echo
 from index.indexer import Indexer
 from index.load import SUPPORTED_SUFFIXES
 from index.reader import IndexReader
@@ -96,6 +96,7 @@ class ReportService:
         self._assistant: Assistant | None = None
         self._jobs: dict[str, Job] = {}
         self._first_job: Job | None = None
+        self._damaged = False  # the start found the catalog damaged: every route says so until it reads whole
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reindex")
         self._lock = threading.Lock()
         self._jobs_lock = threading.Lock()  # apart from _lock, which index_if_empty holds while it calls reindex
@@ -104,6 +105,9 @@ class ReportService:
     def assistant(self) -> Assistant:
         """The assistant over the current index (IndexNotFoundError before the first index)."""
         with self._lock:
+            if self._damaged:  # damage that requests may never meet; monitoring must still see it
+                self._check_catalog()
+                self._damaged, self._assistant = False, None
             if self._assistant is not None and self._assistant.reader.catalog.damaged:
                 self._assistant = None  # open the catalog anew: `reportchat index --rebuild` may have replaced it
             if self._assistant is None:
@@ -227,12 +231,20 @@ class ReportService:
         (reports dropped in, a job a kill cut short). An unchanged report costs a hash, not an embedding.
         First the catalog is read whole, so that a damaged one (CatalogDamagedError) or an unwritable data home
         (HomeNotWritableError) is said at start rather than by the first request."""
+        try:
+            self._check_catalog()
+        except CatalogDamagedError:
+            self._damaged = True
+            raise
+        return self.index_if_empty() or self.reindex()
+
+    def _check_catalog(self) -> None:
+        """Read the catalog whole (CatalogDamagedError, HomeNotWritableError)."""
         catalog = Catalog(self.settings.home / "catalog.sqlite")
         try:
             catalog.check()
         finally:
             catalog.close()
-        return self.index_if_empty() or self.reindex()
 
     def index_if_empty(self) -> Job | None:
         """On first start with nothing indexed, index the reports folder; the same job while it runs."""

@@ -8,7 +8,9 @@ a restart.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -123,3 +125,20 @@ def test_server_start_names_an_unwritable_home(
 
     err = capsys.readouterr().err
     assert "数据目录不可写" in err and f"The data home {settings.home} is not writable" in err
+
+
+def test_damage_the_start_found_is_said_by_healthz_even_where_no_request_meets_it(
+    home: Settings, embeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with closing(sqlite3.connect(home.home / "catalog.sqlite")) as db, db:  # one figure's quote, stray bytes
+        db.execute("UPDATE figures SET quote = CAST(x'e6b3ff' AS TEXT) WHERE rowid = (SELECT min(rowid) FROM figures)")
+    served = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append(app))
+
+    server.serve(home)
+
+    with TestClient(served[0], raise_server_exceptions=False) as api:
+        health = api.get("/healthz")
+        assert health.status_code == 503 and "reportchat index --rebuild" in health.json()["error"]
+        assert Indexer(home, embeddings=embeddings).run(rebuild=True).set_aside
+        assert api.get("/healthz").json()["status"] == "ok"
