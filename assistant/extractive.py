@@ -260,7 +260,7 @@ class ExtractiveAnswerer:
                 for match in _CLAUSE.finditer(text, s_start, s_end):
                     figures = [
                         f for f in find_figures(fold(match.group()))
-                        if not _is_date(f) and not _in_name(text[s_start : match.start() + f.start])
+                        if not _is_date(f, plan) and not _in_name(text[s_start : match.start() + f.start])
                         and (plan.ordinal or not _ordinal(match.group(), f))
                     ]
                     clause = _Clause(rank, passage, (s_start, s_end), (lead_start, match.start()), match.span(), figures, 0.0)
@@ -302,6 +302,8 @@ def _fits(figure: Figure, kind: str, plan: QueryPlan) -> bool:
         return False
     if plan.counts == "any body" and figure.unit not in _PEOPLE_UNITS + _INSTITUTION_UNITS:
         return False
+    if _counts_years(plan, figure):
+        return kind in ("count", "any")
     if kind == "any":
         return bool(figure_kind(figure.unit))
     return figure_kind(figure.unit) == kind
@@ -361,7 +363,11 @@ def _coordinated(
     named = {i for c, f in picks for i, g in enumerate(groups) if _named(g, _own_words(c, f))}
     sentences_picked = {(id(c.passage), c.sentence) for c, _ in picks}
     together = {id(c) for c, _ in picks if "分别" in c.text}
-    added: list[tuple[_Clause, Figure]] = []
+    added = [
+        (c, share) for c, f in picks
+        if (share := _share_of(c, f)) is not None and all(share is not g for _, g in picks)
+    ]
+    wanted += len(added)
     for clause in clauses:
         if wanted <= len(added) or (id(clause.passage), clause.sentence) not in sentences_picked:
             continue
@@ -376,6 +382,14 @@ def _coordinated(
                 added.append((clause, figure))
                 named |= own
     return added[: max(0, wanted)]
+
+
+def _share_of(clause: _Clause, figure: Figure) -> Figure | None:
+    """予以公开的42件,占42.86%: a share is shown with the count it is a share of."""
+    before = fold(clause.text)[: figure.start]
+    if figure_kind(figure.unit) != "percent" or not re.search(r"占(比|比例)?(为|达)?$", before):
+        return None
+    return next((f for f in reversed(clause.figures) if f.end <= figure.start and figure_kind(f.unit) == "count"), None)
 
 
 def _own_words(clause: _Clause, figure: Figure) -> str:
@@ -427,8 +441,15 @@ def _ordinal(clause_text: str, figure: Figure) -> bool:
     return fold(clause_text)[figure.start - 1 : figure.start] == "第"
 
 
-def _is_date(figure: Figure) -> bool:
+def _is_date(figure: Figure, plan: QueryPlan | None = None) -> bool:
+    """2025年, 3月 and a bare 2024 are dates; 连续5年 counts years, where the question asks how many years."""
+    if plan is not None and _counts_years(plan, figure):
+        return False
     return figure.is_date_part or (figure.unit == "" and 1900 <= figure.value <= 2100 and figure.number.isdigit())
+
+
+def _counts_years(plan: QueryPlan, figure: Figure) -> bool:
+    return "年" in plan.units and figure.unit == "年" and figure.value < 1000  # a year is written with four digits
 
 
 def _ranked(

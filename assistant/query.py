@@ -41,9 +41,10 @@ _EN_CHANGE = re.compile(
     re.I,
 )
 _ZH_CHANGE = re.compile(r"(下降|降低|减少|缩短|增长|提高|增加|上升|压缩|上涨|涨|提升|降)(了)?(多少|几)")
-_ZH_UNIT_ASKED = re.compile(r"(?:多少|(?<!哪)几)(人次|件|次|人|条|所|项|个|家|起|场|期|名|份|户|篇)")  # 哪几项 asks which
+_ZH_UNIT_ASKED = re.compile(r"(?:多少|(?<![哪近])几)(人次|件|次|人|条|所|项|个|家|起|场|期|名|份|户|篇|年)")  # 哪几项 asks which
 _EN_UNITS = {"times": "次", "people": "人", "persons": "人", "person": "人", "cases": "件",
              "participants": "人次", "visits": "人次", "sessions": "场"}
+_EN_YEARS_ASKED = re.compile(r"\bhow many (?:\w+ )?years\b", re.I)  # not "in recent years"
 # "How many were not yet concluded": the rest of a total, both stated in one sentence.
 _REMAINING = (
     r"还有多少|尚未|未办结|(没有|未)被?(受理|办结|审结|完成|采纳|通过)"
@@ -255,7 +256,7 @@ class QueryPlanner:
                 kinds = {"any"}  # "how much did it drop": by a count or a percentage
             elif not kinds and re.search(r"\bhow much\b", question, re.I):
                 kinds = {"any"}  # "how much compensation": a figure, whatever its unit
-            units = {_EN_UNITS[w] for w in words if w in _EN_UNITS}
+            units = {_EN_UNITS[w] for w in words if w in _EN_UNITS} | ({"年"} if _EN_YEARS_ASKED.search(question) else set())
             search_text = translated or _dense_text(terms)
             search_text = search_text or question
         unmentioned = self._unmentioned(terms)
@@ -275,6 +276,7 @@ class QueryPlanner:
         terms = [replace(t, weight=t.weight * (0.7 + 0.3 * self.rarity(t.zh))) for t in terms]
         compare = bool(_COMPARE.search(question))
         two_part = bool(_TWO_PART.search(question))
+        figures_asked = min(3, max(1, len(_HOW_MANY.findall(question))))
         return QueryPlan(
             question=question, language=language, terms=terms, search_text=search_text, year=year,
             years=years if compare else years[:1],
@@ -283,14 +285,15 @@ class QueryPlanner:
             about_publication=bool(_PUBLICATION.search(question)),
             wider_places=wider if not whole else [],
             unindexed_places=[] if named else places.unindexed(question),
-            counts=_counted_class(question, language, units),
+            # "How many items, across how many departments": the class is one figure's, not every one's.
+            counts=_counted_class(question, language, units) if figures_asked == 1 else None,
             change=bool(_EN_CHANGE.search(question) or _ZH_CHANGE.search(question)),
             listing=bool(_LISTING.search(question)), listed=listed, each=bool(_EACH.search(question)),
             ordinal=bool(re.search(r"第几|\bwhich (session|meeting|plenary|round|time)\b", question, re.I)),
             asks_why=bool(re.search(r"\bwhy\b|\bwhat for\b|\bpurpose\b|为什么|为何|原因|目的", question, re.I)),
             remaining=bool(re.search(_REMAINING, question, re.IGNORECASE)),
             unmentioned=unmentioned,
-            figures_asked=min(3, max(1, len(_HOW_MANY.findall(question)))),
+            figures_asked=figures_asked,
             across=_across(question, language),
         )
 

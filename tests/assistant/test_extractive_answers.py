@@ -322,3 +322,22 @@ def test_a_why_question_is_answered_by_the_sentence_that_gives_the_purpose(bot: 
     text = "清洁生产审核试点项目通过评估。为加快园区改革,强化清洁生产的作用,申报了清洁生产审核试点。"
     draft = _extract(bot, "为什么申报清洁生产审核试点?", text)
     assert draft.citations and draft.citations[0].quote.startswith("为加快园区改革")
+
+
+def test_a_share_is_shown_with_the_count_it_is_a_share_of(bot: Assistant) -> None:
+    text = "答复申请98件,其中予以公开的42件,占42.86%;不予公开的1件,占1.02%。"
+    lines = _lines(_extract(bot, "不予公开的比例是多少?", text).answer)
+    assert "1.02%" in lines and "1件" in lines and "42" not in lines
+
+
+@pytest.mark.parametrize("question", ["网格化工作考评连续几年全市第一?", "For how many years in a row did the grid work review come first?"])
+def test_how_many_years_is_answered_by_a_count_of_years_not_a_date(bot: Assistant, question: str) -> None:
+    text = "2024年,网格化工作考评连续5年全市第一,“双打”考核连续4年全市第一。"
+    lines = _lines(_extract(bot, question, text).answer)
+    assert "5" in lines and "2024" not in lines and "4年" not in lines
+
+
+def test_two_counts_asked_of_people_or_bodies_and_of_items_are_both_answered(bot: Assistant) -> None:
+    text = "按照权责清单调整情形,共涉及26个部门行政职权事项2817项,在政府门户网站公示。"
+    lines = _lines(_extract(bot, "How many items are on the power list, and across how many departments?", text).answer)
+    assert "2817" in lines and "26" in lines
