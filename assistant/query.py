@@ -431,10 +431,18 @@ def _focus_zh(words: list[str]) -> set[str]:
             # 多少件尚未办结: a negated verb says what the rest lacks, not what is counted.
             negated = any(w in ("尚未", "没有", "未") for w in words[i + 1 : i + 3])  # 多少(件)尚未…
             after = [] if negated else _phrase_head(words, i)
-            window = words[max(0, i - 3) : i]  # the words just before, not past a 。or ?
+            # The words just before (not past a 。or ?), past the time words and verbs between a thing and its
+            # 几次: 会前学法去年搞了几次 counts 学法.
+            window = words[max(0, i - 5) : i]
             window = window[max((j + 1 for j, w in enumerate(window) if w in _ZH_PHRASE_END), default=0) :]
-            before = [w for w in window if len(w) > 1 and w not in _ZH_QUESTION_WORDS and w not in NOT_CONTENT]
-            return set(after or [w for w in before if w not in _ZH_VERBS_BEFORE_CUE and w[0] not in _ADVERB_HEADS][-1:])
+            before = [
+                w for w in window if len(w) > 1 and w not in _ZH_QUESTION_WORDS and w not in NOT_CONTENT
+                and w not in _ZH_VERBS_BEFORE_CUE and w[0] not in _ADVERB_HEADS and not _ZH_TIME_WORD.search(w)
+            ]
+            # 衔接案件办了多少件: 案件 says no more than 件 does (a report may write 衔接34件); the word before does.
+            unit = word[-1] if word[-1] not in "少几" else "".join(words[i + 1 : i + 2])[:1]
+            before = [w for w in before if not (unit and w.endswith(unit))] or before
+            return set(after or before[-1:])
     return set()
 
 
@@ -455,9 +463,11 @@ def _phrase_head(words: list[str], cue: int) -> list[str]:
 
 
 # Verbs and adverbs that stand between a thing and its 多少 (可办率达到多少, 批示大约多少次).
+_ZH_TIME_WORD = re.compile(r"[年月]$|^[今去全本当上下前]年")  # 一年, 上半年: when, not what is counted
 _ADVERB_HEADS = "共还已又再都也总"  # 还有几件, 共设了几个: an adverb and its verb, not what is counted
 _ZH_VERBS_BEFORE_CUE = frozenset(
-    "达到 达 为 是 有 约 大约 缩短 下降 增长 提高 减少 增加 降低 上升 共 一共 累计 超过 占 了 涨 上涨 提升".split()
+    "达到 达 为 是 有 约 大约 缩短 下降 增长 提高 减少 增加 降低 上升 共 一共 累计 超过 占 了 涨 上涨 提升 "
+    "搞 搞了 做 做了 进行 举办 举行 组织 召开 办了".split()
 )
 _PEOPLE_EN = frozenset(
     "person people official cadre lawyer principal resident staff mediator officer member worker participant "

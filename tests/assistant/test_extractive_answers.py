@@ -341,3 +341,15 @@ def test_two_counts_asked_of_people_or_bodies_and_of_items_are_both_answered(bot
     text = "按照权责清单调整情形,共涉及26个部门行政职权事项2817项,在政府门户网站公示。"
     lines = _lines(_extract(bot, "How many items are on the power list, and across how many departments?", text).answer)
     assert "2817" in lines and "26" in lines
+
+
+def test_what_is_counted_is_read_past_the_time_words_and_light_verbs_before_the_cue(bot: Assistant) -> None:
+    text = "县政府常务会议专题研究重点工作6次,及时解决重大问题。落实县政府常务会议会前学法制度,开展会前学法11次。"
+    lines = _lines(_extract(bot, "县政府常务会议会前学法一年搞了几次?", text).answer)
+    assert "11次" in lines and "6次" not in lines
+
+
+def test_a_counted_noun_the_unit_already_says_need_not_be_written_in_the_report(bot: Assistant) -> None:
+    text = "全年办理公益诉讼诉前磋商21件,提出检察建议9件。"
+    lines = _lines(_extract(bot, "公益诉讼诉前磋商案件一年办了多少件?", text).answer)
+    assert "21件" in lines and "9件" not in lines
