@@ -269,7 +269,7 @@ def _text(content: list[TextPart] | None) -> str:
 
 def _extra(answer: Answer) -> dict[str, Any]:
     data = answer.model_dump(mode="json")
-    keys = ("found", "verified", "language", "answerer", "citations", "notes", "figures", "timings_ms")
+    keys = ("found", "verified", "language", "answerer", "citations", "notes", "figures", "timings_ms", "draft")
     return {key: data[key] for key in keys}
 
 

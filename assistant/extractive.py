@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from assistant.cite import cite, sentences
+from assistant.figure_table import format_value
 from assistant.glossary import Glossary, Term
 from assistant.query import NOT_CONTENT, QueryPlan
 from assistant.retrieve import TITLE, figure_kind, names_several
@@ -150,7 +151,7 @@ class ExtractiveAnswerer:
             picks.sort(key=lambda pick: (pick[0].passage_rank, pick[0].span[0], pick[1].start))
         citations: list[Citation] = []
         for clause, _ in picks:
-            if not any(c.start == clause.passage.start + clause.sentence[0] for c in citations):
+            if not any(_cites(c, clause) for c in citations):
                 citations.append(cite(len(citations) + 1, clause.passage, *clause.sentence))
         by_clause: dict[int, tuple[_Clause, list[Figure]]] = {}
         for clause, figure in picks:
@@ -189,8 +190,7 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _n(citations: list[Citation], clause: _Clause) -> int:
-        start = clause.passage.start + clause.sentence[0]
-        return next(c.n for c in citations if c.start == start)
+        return next(c.n for c in citations if _cites(c, clause))
 
     # --- publication facts (the report header) --------------------------------------------
     @staticmethod
@@ -505,8 +505,13 @@ def _english_value(value: float) -> str:
     return f"{round(value):,}" if abs(value - round(value)) < 1e-6 else f"{value:,.2f}"
 
 
+def _cites(citation: Citation, clause: _Clause) -> bool:
+    """The citation of a clause's sentence: its report and its offset (two reports' sentences may share one)."""
+    return citation.report_id == clause.passage.report_id and citation.start == clause.passage.start + clause.sentence[0]
+
+
 def _difference(plan: QueryPlan, first: Figure, second: Figure) -> str:
     high, low = (first, second) if first.value >= second.value else (second, first)
     result = high.value - low.value
-    expression = f"{high.value:g} − {low.value:g} = {result:g}"
+    expression = f"{format_value(high.value)} − {format_value(low.value)} = {format_value(result)}"
     return f"相差:{expression}" if plan.language == "zh" else f"Difference: {expression}"

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
 from assistant.extractive import HEADER_SUFFIX, ExtractiveAnswerer, not_found
-from assistant.figure_table import FigureTable
+from assistant.figure_table import FigureTable, format_value
 from assistant.glossary import Dictionary, Glossary
 from assistant.injection import without_instructions
 from assistant.places import PlaceIndex
@@ -21,7 +21,7 @@ from assistant.query import QueryPlan, QueryPlanner
 from assistant.retrieve import Filters, HybridRetriever
 from assistant.table_answers import TableAnswer, TableAnswerer
 from assistant.types import Answer, Citation, Draft, Passage
-from assistant.verify import passage_figures, unheld_figures, unsupported_figures
+from assistant.verify import passage_citations, unsupported_figures
 from index.catalog import ReportRecord
 from index.errors import ReportChatError
 from index.lexical import tokenize
@@ -139,8 +139,9 @@ class Assistant:
         if passages and not (retrieval.notes or plan.wider_places):
             if use_llm and not plan.unmentioned:
                 try:
-                    llm_events = self.llm.stream(question, plan.language, passages)  # type: ignore[union-attr]
-                    for event in _sentences_held(llm_events, passages):
+                    # The standalone question: a follow-up ("and in 2024?") was rewritten into it.
+                    llm_events = self.llm.stream(plan.question, plan.language, passages)  # type: ignore[union-attr]
+                    for event in _sentences_held(llm_events, passages, self.glossary):
                         if isinstance(event, Draft):
                             draft = event
                         else:
@@ -156,7 +157,7 @@ class Assistant:
                     else:
                         yield event
         draft = draft or not_found(plan)
-        draft, verified, used = self._verified(draft, plan, passages, used, notes)
+        draft, verified, used, withheld = self._verified(draft, plan, passages, used, notes)
         if draft.found:
             notes += _whose_figure(draft.citations, retrieval.scope, self.reader.reports())
         answer_text = draft.answer
@@ -164,7 +165,7 @@ class Assistant:
             answer_text += "\n\n" + "\n".join(notes)
         yield Answer(
             question=question, answer=answer_text, found=draft.found, verified=verified, language=plan.language,
-            answerer=used, citations=draft.citations, passages=passages, notes=notes,
+            answerer=used, citations=draft.citations, passages=passages, notes=notes, draft=withheld,
             timings_ms={
                 "retrieve": round((retrieved - started) * 1000, 1),
                 "answer": round((time.perf_counter() - retrieved) * 1000, 1),
@@ -217,38 +218,63 @@ class Assistant:
         return headers + passages
 
     def _table_answer(self, question: str, plan: QueryPlan, table: TableAnswer, started: float) -> Answer:
-        """The table's answer, held to the same rule: a figure it cannot back is flagged, never shown as fact."""
-        unsupported = unsupported_figures(table.draft.answer, table.draft.citations, table.years, table.places)
-        answer = table.draft.answer
-        if unsupported:
-            answer = f"⚠ 未经核实 / Unverified: {', '.join(f'{v:g}' for v in unsupported)}\n\n{answer}"
+        """The table's answer, held to the same rule: a figure it cannot back is never shown as fact."""
+        unsupported = unsupported_figures(
+            table.draft.answer, table.draft.citations, table.years, table.places, self.glossary
+        )
+        notes = list(table.notes)
+        draft = _declined(plan, unsupported, notes) if unsupported else table.draft
+        answer = draft.answer + ("\n\n" + "\n".join(notes) if unsupported else "")
         return Answer(
-            question=question, answer=answer, found=True, verified=not unsupported, language=plan.language,
-            answerer="table", citations=table.draft.citations, figures=table.figures, notes=table.notes,
+            question=question, answer=answer, found=draft.found, verified=not unsupported, language=plan.language,
+            answerer="table", citations=draft.citations, figures=table.figures if draft.found else [], notes=notes,
+            draft=table.draft.answer if unsupported else "",
             timings_ms={"retrieve": 0.0, "answer": round((time.perf_counter() - started) * 1000, 1)},
         )
 
     def _verified(
         self, draft: Draft, plan: QueryPlan, passages: list[Passage], used: str, notes: list[str]
-    ) -> tuple[Draft, bool, str]:
-        """Every figure must stand in a citation: repair with the extractive answer, else flag."""
-        unsupported = unsupported_figures(draft.answer, draft.citations) if draft.found or draft.citations else []
+    ) -> tuple[Draft, bool, str, str]:
+        """Every figure must stand as stated in the sentence it is cited from. An LLM answer that fails gives way
+        to the extractive one when that one holds; otherwise the reply declines, naming the figures, and the
+        withheld text (the last item) is kept for a caller who wants it — never shown as a found answer."""
+        unsupported = self._unsupported(draft)
         if not unsupported:
-            return draft, True, used
-        shown = ", ".join(f"{v:g}" for v in unsupported)
+            return draft, True, used, ""
         if used == "llm":
             fallback = self.extractive.answer(plan, passages)
-            if fallback.found and not unsupported_figures(fallback.answer, fallback.citations):
+            if fallback.found and not self._unsupported(fallback):
+                shown = _shown(unsupported)
                 notes.append(
-                    f"大模型的回答含有来源中没有的数字({shown}),已改用抽取式回答 / The LLM answer held "
-                    f"figures its sources don't ({shown}); showing the extractive answer instead."
+                    f"大模型的回答中有数字({shown})与所引原文不符,已改用抽取式回答 / The LLM answer stated figures "
+                    f"({shown}) its cited sentences do not hold as stated; showing the extractive answer instead."
                 )
-                return fallback, True, "extractive"
-        warning = (
-            f"⚠ 未经核实:数字 {shown} 不在引用的原文中。" if plan.language == "zh"
-            else f"⚠ Unverified: {shown} does not appear in the cited passages."
-        )
-        return Draft(answer=f"{warning}\n\n{draft.answer}", found=draft.found, citations=draft.citations), False, used
+                return fallback, True, "extractive", draft.answer
+        return _declined(plan, unsupported, notes), False, used, draft.answer
+
+    def _unsupported(self, draft: Draft) -> list[float]:
+        if not (draft.found or draft.citations):
+            return []
+        return unsupported_figures(draft.answer, draft.citations, glossary=self.glossary)
+
+
+def _declined(plan: QueryPlan, unsupported: list[float], notes: list[str]) -> Draft:
+    """No answer, and why: the figures that could not be verified."""
+    shown = _shown(unsupported)
+    notes.append(
+        f"未经核实的数字:{shown}(所引原文的句子中没有这样表述),因此不作回答 / Unverified figures: {shown} (not "
+        "stated so in the sentences cited), so no answer is given."
+    )
+    message = (
+        "无法用报告原文核实答案中的数字,因此不作回答。" if plan.language == "zh"
+        else "The figures of the answer could not be verified against the reports, so no answer is given."
+    )
+    return Draft(answer=message, found=False)
+
+
+def _shown(values: list[float]) -> str:
+    """1234567 as 1234567, not 1.23457e+06: a figure named in a note is read back by people and the verifier."""
+    return ", ".join(format_value(v) for v in values)
 
 
 def _whose_figure(citations: list[Citation], scope: set[str] | None, reports: list[ReportRecord]) -> list[str]:
@@ -265,17 +291,21 @@ def _whose_figure(citations: list[Citation], scope: set[str] | None, reports: li
     ]
 
 
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?=\s)")
+# A sentence's end, with the markers after it (…249件。[1]), once something follows them.
+_SENTENCE_END = re.compile(r"(?:[。！？!?；;\n]|\.(?=\s))(?:[ \t]*\[\d+\])*(?=\s*[^\s\[])")
 
 
-def _sentences_held(events: Iterator[str | Draft], passages: list[Passage]) -> Iterator[str | Draft]:
-    """An LLM's text, passed on a sentence at a time while each sentence's figures stand in the passages.
+def _sentences_held(
+    events: Iterator[str | Draft], passages: list[Passage], glossary: Glossary
+) -> Iterator[str | Draft]:
+    """An LLM's text, passed on a sentence at a time while each sentence's figures stand, as stated, in the
+    passages its markers point at (the model's ``[n]`` is passage n).
 
-    From the first sentence with a figure no passage holds, nothing more streams: the verified answer
-    that ends the stream replaces the text, and an invented figure is never on screen, not even for
-    the seconds before it would be corrected.
+    From the first sentence that fails, nothing more streams: the verified answer that ends the stream
+    replaces the text, and an unverified figure is never on screen, not even for the seconds before
+    it would be withdrawn.
     """
-    held, pending, flowing = passage_figures(passages), "", True
+    cited, pending, flowing = passage_citations(passages), "", True
     for event in events:
         if isinstance(event, Draft):
             yield event
@@ -283,10 +313,10 @@ def _sentences_held(events: Iterator[str | Draft], passages: list[Passage]) -> I
         pending += event
         while flowing and (end := _SENTENCE_END.search(pending)):
             sentence, pending = pending[: end.end()], pending[end.end():]
-            flowing = not unheld_figures(sentence, held)
+            flowing = not unsupported_figures(sentence, cited, glossary=glossary)
             if flowing:
                 yield sentence
-    if flowing and pending and not unheld_figures(pending, held):
+    if flowing and pending and not unsupported_figures(pending, cited, glossary=glossary):
         yield pending
 
 

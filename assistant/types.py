@@ -73,6 +73,11 @@ class Answer(BaseModel):
     figures: list[FigureRow] = Field(
         default=[], description="Compare, rank, total and trend answers: the figures they are computed from"
     )
+    draft: str = Field(
+        default="",
+        description="An answer withheld because a figure in it failed verification (an LLM's draft: its [n] "
+        "markers number `passages`), for the caller who wants it; empty otherwise",
+    )
     timings_ms: dict[str, float] = {}
 
 

@@ -63,12 +63,29 @@ def test_the_extractive_answerer_can_be_chosen_even_with_an_llm(corpus_settings:
     assert bot.ask(QUESTION, answerer="extractive").answerer == "extractive"
 
 
-def test_an_unverifiable_answer_with_no_repair_is_flagged(corpus_settings: Settings, embeddings) -> None:
+def test_an_unverifiable_answer_with_no_repair_is_declined_and_kept_aside(corpus_settings: Settings, embeddings) -> None:
     bot = assistant_with(
         corpus_settings, embeddings, FakeListChatModel(responses=["全区共有养老院57所[1]。"])
     )
     answer = bot.ask("云冈区2025年有多少所养老院?")
-    assert answer.found and not answer.verified and answer.answer.startswith("⚠")
+    assert not answer.found and not answer.verified and not answer.citations
+    assert answer.draft == "全区共有养老院57所[1]。" and any("57" in note for note in answer.notes)
+
+
+def test_a_follow_up_reaches_the_llm_as_the_rewritten_standalone_question(
+    corpus_settings: Settings, embeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    standalone = "云冈区2025年值班律师提供了多少件法律帮助?"
+    bot = assistant_with(
+        corpus_settings, embeddings, FakeListChatModel(responses=[standalone, "值班律师提供法律帮助199件[1]。"])
+    )
+    asked: list[str] = []
+    stream = bot.llm.stream
+    monkeypatch.setattr(bot.llm, "stream", lambda question, *rest: asked.append(question) or stream(question, *rest))
+
+    bot.ask("那值班律师呢?", history=[(QUESTION, "全年共受理法律援助案件249件[1]。")])
+
+    assert asked == [standalone]
 
 
 @pytest.mark.parametrize("reply", ["NOT_FOUND"])

@@ -141,14 +141,12 @@ def test_every_figure_the_weak_model_invents_is_flagged(server_url: str, questio
     stated = _figures(draft.answer)
     in_passages = _figures(*(p.text for p in PASSAGES), *(p.title for p in PASSAGES))
     in_cited = _figures(*(c.text for c in draft.citations), *(c.title for c in draft.citations))
+    markers = {float(n) for n in re.findall(r"^\s*(\d{1,2})\.(?!\d)", draft.answer, re.MULTILINE)}  # "1." lists
     # Every figure that stands in no passage at all is flagged: the model invented it …
-    assert stated - in_passages <= unsupported
-    # … and, exactly, whatever the passages it cites do not hold (a real figure cited to the wrong
-    # passage, or stated with no citation at all, is unverified too). When the answer cites every
-    # passage the two coincide: unsupported == stated − in_passages.
-    assert unsupported == stated - in_cited
-    if {c.n for c in draft.citations} == {1, 2, 3}:
-        assert unsupported == stated - in_passages
+    assert stated - in_passages - markers <= unsupported
+    # … and whatever the passages it cites do not hold (a real figure cited to the wrong passage, or stated
+    # with no citation at all); a held figure may be flagged too, stated as what another figure counts.
+    assert stated - in_cited - markers <= unsupported
 
 
 @pytest.mark.parametrize(("question", "language"), [
@@ -170,8 +168,7 @@ def test_what_the_user_sees_of_the_weak_model_is_never_an_unverified_figure_as_f
     print(f"\n{question}\n  streamed: {''.join(streamed)!r}\n  answer ({answer.answerer}): {answer.answer!r}")
     in_passages = _figures(*(p.text for p in answer.passages), *(p.title for p in answer.passages))
     assert _figures(re.sub(r"\[\d+\]", " ", "".join(streamed))) <= in_passages  # nothing invented streams
-    unsupported = unsupported_figures(answer.answer.removeprefix("⚠"), answer.citations)
     if answer.verified:
-        assert not unsupported
-    else:  # shown, but as unverified: the warning leads the answer
-        assert answer.answer.startswith("⚠") and unsupported
+        assert not unsupported_figures(answer.answer, answer.citations, glossary=bot.glossary)
+    else:  # withheld: a decline, the model's text aside
+        assert not answer.found and answer.draft
