@@ -31,9 +31,12 @@ import time
 import zipfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared generators live in tests/
+
 from index.chunk import chunk_report
 from index.sections import split_sections
 from index.settings import Settings
+from tests.hostile_files import docx_with_table, pdf_with_unknown_filter
 
 _WORDS = "法治政府建设年度报告行政执法监督复议调解援助"
 
@@ -56,22 +59,7 @@ def bench_chunker(megabytes: float, budget: int) -> dict[str, object]:
 
 
 def docx_table(cell_props: str) -> bytes:
-    """A DOCX with a paragraph and a 2×2 table whose first cell's properties hold ``cell_props``."""
-    import docx
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
-
-    document = docx.Document()
-    document.add_paragraph("全年共受理法律援助案件249件。")
-    table = document.add_table(rows=2, cols=2)
-    for r, row in enumerate([["项目", "数量"], ["法律援助案件", "249件"]]):
-        for c, text in enumerate(row):
-            table.cell(r, c).text = text
-    for prop in parse_xml(f"<w:wrapper {nsdecls('w')}>{cell_props}</w:wrapper>"):
-        table.rows[0]._tr.tc_lst[0].get_or_add_tcPr().append(prop)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_with_table([["项目", "数量"], ["法律援助案件", "249件"]], first_cell_props=cell_props)
 
 
 def expanding_docx(xml_mb: int = 150, seed: int = 0) -> bytes:
@@ -99,29 +87,6 @@ def expanding_docx(xml_mb: int = 150, seed: int = 0) -> bytes:
                 entry.write(paragraph)
                 written += len(paragraph)
             entry.write(tail.encode())
-    return out.getvalue()
-
-
-def pdf_with_unknown_filter() -> bytes:
-    """A one-page PDF whose content stream is compressed with a filter no reader knows."""
-    content = b"BT /F1 12 Tf 72 720 Td (Report) Tj ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font 5 0 R >> >>",
-        b"<< /Length %d /Filter /FooDecode >>\nstream\n%s\nendstream" % (len(content), content),
-        b"<< /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >>",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
     return out.getvalue()
 
 
