@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
@@ -22,6 +22,7 @@ from assistant.retrieve import Filters, HybridRetriever
 from assistant.table_answers import TableAnswer, TableAnswerer
 from assistant.types import Answer, Citation, Draft, Passage
 from assistant.verify import passage_citations, unsupported_figures
+from assistant.verify import warm_up as warm_up_verifier
 from index.catalog import ReportRecord
 from index.errors import ReportChatError
 from index.lexical import tokenize
@@ -77,9 +78,11 @@ class Assistant:
 
     # --- public API ---------------------------------------------------------------------
     def warm_up(self) -> None:
-        """Load what a first question would wait seconds for: the embedder, jieba, the lexical index, the dictionary."""
+        """Load what a first question would wait seconds for: the embedder, jieba, the lexical index, the dictionary,
+        the verifier's part-of-speech tagger."""
         for question in _WARM_UP_QUESTIONS:
             self.ask(question, answerer="extractive")
+        warm_up_verifier()
         self.planner.dictionary.lookup("panda")  # read only for an English word the glossary lacks
         self.places().unindexed("北京")  # CC-CEDICT's places: read for the first question that names none indexed
 
@@ -141,7 +144,7 @@ class Assistant:
                 try:
                     # The standalone question: a follow-up ("and in 2024?") was rewritten into it.
                     llm_events = self.llm.stream(plan.question, plan.language, passages)  # type: ignore[union-attr]
-                    for event in _sentences_held(llm_events, passages, self.glossary):
+                    for event in _sentences_held(llm_events, passages, self._unsupported_in):
                         if isinstance(event, Draft):
                             draft = event
                         else:
@@ -219,9 +222,7 @@ class Assistant:
 
     def _table_answer(self, question: str, plan: QueryPlan, table: TableAnswer, started: float) -> Answer:
         """The table's answer, held to the same rule: a figure it cannot back is never shown as fact."""
-        unsupported = unsupported_figures(
-            table.draft.answer, table.draft.citations, table.years, table.places, self.glossary
-        )
+        unsupported = self._unsupported_in(table.draft.answer, table.draft.citations, table.years, table.places)
         notes = list(table.notes)
         draft = _declined(plan, unsupported, notes) if unsupported else table.draft
         answer = draft.answer + ("\n\n" + "\n".join(notes) if unsupported else "")
@@ -255,7 +256,12 @@ class Assistant:
     def _unsupported(self, draft: Draft) -> list[float]:
         if not (draft.found or draft.citations):
             return []
-        return unsupported_figures(draft.answer, draft.citations, glossary=self.glossary)
+        return self._unsupported_in(draft.answer, draft.citations)
+
+    def _unsupported_in(
+        self, answer: str, citations: list[Citation], dates: Collection[int] = (), names: Collection[str] = ()
+    ) -> list[float]:
+        return unsupported_figures(answer, citations, dates, names, self.glossary, self.planner.dictionary)
 
 
 def _declined(plan: QueryPlan, unsupported: list[float], notes: list[str]) -> Draft:
@@ -296,7 +302,7 @@ _SENTENCE_END = re.compile(r"(?:[。！？!?；;\n]|\.(?=\s))(?:[ \t]*\[\d+\])*(
 
 
 def _sentences_held(
-    events: Iterator[str | Draft], passages: list[Passage], glossary: Glossary
+    events: Iterator[str | Draft], passages: list[Passage], unsupported: Callable[[str, list[Citation]], list[float]]
 ) -> Iterator[str | Draft]:
     """An LLM's text, passed on a sentence at a time while each sentence's figures stand, as stated, in the
     passages its markers point at (the model's ``[n]`` is passage n).
@@ -313,10 +319,10 @@ def _sentences_held(
         pending += event
         while flowing and (end := _SENTENCE_END.search(pending)):
             sentence, pending = pending[: end.end()], pending[end.end():]
-            flowing = not unsupported_figures(sentence, cited, glossary=glossary)
+            flowing = not unsupported(sentence, cited)
             if flowing:
                 yield sentence
-    if flowing and pending and not unsupported_figures(pending, cited, glossary=glossary):
+    if flowing and pending and not unsupported(pending, cited):
         yield pending
 
 

@@ -10,8 +10,10 @@ sentence points at (``[n]``; no marker, no support) where
 - the unit agrees where the answer gives one (249万元 is not 249件; 84% is not 84件);
 - what it counts agrees: the answer's words about the figure share a content
   term with the words of the figure's clause in the source (English through
-  the glossary: "legal aid cases" meets 法律援助案件), and do not name instead
-  what another figure of that sentence counts.
+  the glossary: "legal aid cases" meets 法律援助案件), and fit no other figure
+  of that sentence better (its clause names more of them, or the same while
+  adding qualifiers the answer leaves out: 刑事…普通程序案件147件 is not
+  "受理法律援助案件147件" beside 受理法律援助案件249件).
 
 Numbers written in words (two hundred and forty-nine, 二百四十九, 2.4万 = 24
 thousand) are read as figures. A figure computed from held ones is allowed only
@@ -30,26 +32,25 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from assistant.cite import sentences
 from assistant.number_words import chinese_numerals, english_number_words
 from assistant.query import NOT_CONTENT
 from assistant.types import Citation, Passage
-from index.figures import Figure, find_figures, fold, held_numbers
+from index.figures import UNITS, Figure, find_figures, fold, held_numbers
 from index.lexical import init_jieba
 
 if TYPE_CHECKING:
-    from assistant.glossary import Glossary
+    from assistant.glossary import Dictionary, Glossary
 
-__all__ = ["passage_citations", "unsupported_figures"]
+__all__ = ["passage_citations", "unsupported_figures", "warm_up"]
 
 _NUM = r"(\d+(?:,\d{3})*(?:\.\d+)?)"
-_OP = r"[-−–+×x*÷/]"
-_ARITHMETIC = re.compile(rf"{_NUM}((?:\s*{_OP}\s*{_NUM})+)\s*=\s*{_NUM}")
-_STEP = re.compile(rf"\s*({_OP})\s*{_NUM}")
+_OP = r"[-−–—+×x*÷/]"
 _OPS = {
-    "-": lambda a, b: a - b, "−": lambda a, b: a - b, "–": lambda a, b: a - b, "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b, "−": lambda a, b: a - b, "–": lambda a, b: a - b, "—": lambda a, b: a - b,
+    "+": lambda a, b: a + b,
     "×": lambda a, b: a * b, "x": lambda a, b: a * b, "*": lambda a, b: a * b,
     "÷": lambda a, b: a / b if b else None, "/": lambda a, b: a / b if b else None,
 }
@@ -63,7 +64,17 @@ _DATES = re.compile(
     r"\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}日?|\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日|\d{1,2}月份?"
     r"|(?<!\d)\d{1,2}(?::\d{2}(?!\d)|时\d{1,2}分?)|[〔\[(（【]\d{4}[〕\])）】]\s*\d+\s*号|第\s*\d+\s*号|\bNo\.\s*\d+"
 )
-_YEAR = re.compile(r"(?<![\d.,])(19\d{2}|20\d{2}|2100)(?![\d%])(?!\s*(?:万|亿|余|多|件|人|次|项|个|元))")
+_COUNT_UNIT = "|".join(re.escape(u) for u in UNITS if u not in ("年", "月", "日", "届"))
+_YEAR = re.compile(rf"(?<![\d.,])(19\d{{2}}|20\d{{2}}|2100)(?![\d%])(?!\s*(?:余|多|{_COUNT_UNIT}))")  # 1991名 counts
+# Arithmetic shown: 249 − 199 = 50, 249件-199件=50件, 75 ÷ 84 ≈ 89.3%, or the result first: 50件(249-199).
+_UNIT_AFTER = r"(?:\s*[万亿]?(?:" + _COUNT_UNIT + "))?"
+_ARITHMETIC = re.compile(
+    rf"(?P<first>{_NUM}){_UNIT_AFTER}(?P<steps>(?:\s*{_OP}\s*{_NUM}{_UNIT_AFTER})+)\s*(?P<sign>=|≈|≒)\s*"
+    rf"(?P<result>{_NUM})(?P<percent>\s*%)?"
+    rf"|(?P<result_>{_NUM})(?P<percent_>\s*%)?{_UNIT_AFTER}\s*[(（]\s*(?P<first_>{_NUM}){_UNIT_AFTER}"
+    rf"(?P<steps_>(?:\s*{_OP}\s*{_NUM}{_UNIT_AFTER})+)\s*[)）]"
+)
+_STEP = re.compile(rf"\s*({_OP})\s*{_NUM}{_UNIT_AFTER}")
 _LIST_MARKER = re.compile(r"^[\s>*#-]*(?:[(（]\d{1,2}[)）]|\d{1,2}[.．、)](?!\d))")
 _ENGLISH_MAGNITUDE = re.compile(rf"{_NUM}\s*(thousand|million|billion)\b", re.IGNORECASE)
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "万": 1e4, "亿": 1e8}
@@ -93,7 +104,7 @@ _CLAUSE = re.compile(r"(?:[^,，;；:：、(（]|[,，](?=占))+")  # 不予公�
 _BETWEEN = re.compile(r"[,，;；:：、]|\band\b|以及|和|及|并且|并")
 _SAYS_WHAT = re.compile(
     r"相差|差|多|少|合计|共计|总计|一共|共|总|增|减|升|降|比|占|变|difference|total|sum|more|fewer|less|ratio|"
-    r"share|increase|decrease|rise|rose|grew|grow|fell|fall|drop|change|combined|gap|times",
+    r"share|increase|decrease|rise|rose|grew|grow|fell|fall|drop|change|combined|gap|times|exceed|outnumber|plus|minus",
     re.IGNORECASE,
 )
 _GENERIC = NOT_CONTENT | frozenset(
@@ -101,6 +112,7 @@ _GENERIC = NOT_CONTENT | frozenset(
     "表示 方面 相关 有关 主要 以及 进行 开展 没有 各类 其他 一是 二是".split()
 )
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2}")
 
 
 @dataclass(frozen=True)
@@ -135,16 +147,18 @@ class _Sentence:
 
 def unsupported_figures(
     answer: str, citations: Sequence[Citation], dates: Collection[int] = (), names: Collection[str] = (),
-    glossary: Glossary | None = None,
+    glossary: Glossary | None = None, dictionary: Dictionary | None = None,
 ) -> list[float]:
     """Figures in ``answer`` that no sentence of the citations their own sentence points at holds as stated
-    (empty when the answer is honest). ``glossary`` carries English words over to the reports' Chinese."""
+    (empty when the answer is honest). ``glossary`` carries English words over to the reports' Chinese,
+    ``dictionary`` (CC-CEDICT) those it lacks."""
+    lexicon = _Lexicon(glossary, dictionary) if glossary is not None else None
     for name in sorted(names, key=len, reverse=True):
         answer = answer.replace(name, " " * len(name))
     by_n = {c.n: c for c in citations}
     unsupported: list[float] = []
     known: set[float] = set()  # supported figures and shown results, usable as operands
-    pending: list[tuple[str, list[Citation]]] = []
+    pending: list[tuple[str, list[Citation], list[_Figure]]] = []
     for sentence in _answer_sentences(answer, by_n):
         cited = [by_n[n] for n in dict.fromkeys(int(n) for n in _MARKER.findall(sentence)) if n in by_n]
         text = fold(_MARKER.sub(lambda m: " " * len(m.group()), sentence))
@@ -152,16 +166,22 @@ def unsupported_figures(
         held_loosely = _years_held(cited) | set(dates)
         unsupported += [v for v in loose if v not in held_loosely]
         arithmetic = list(_ARITHMETIC.finditer(text))
-        if arithmetic:
-            pending.append((text, cited))
-            text = _blank(text, [m.span() for m in arithmetic])
-        for figure, terms, shared in _stated_with_context(text, glossary):
+        stated = _stated_with_context(_blank(text, [m.span() for m in arithmetic]), lexicon)
+        unheld = []
+        for figure, terms, shared in stated:
             if cited and _held(figure, terms, shared, cited):
                 known |= figure.values
             else:
-                unsupported.append(figure.value)
-    for text, cited in pending:  # after the figures stated: an operand may be one stated later in the answer
-        unsupported += _unsupported_arithmetic(text, cited, known, glossary)
+                unheld.append(figure)
+        if arithmetic:
+            pending.append((text, cited, unheld))
+        else:
+            unsupported += [f.value for f in unheld]
+    for text, cited, unheld in pending:  # after the figures stated: an operand may be one stated later
+        before = set(known)
+        unsupported += _unsupported_arithmetic(text, cited, known, lexicon)
+        # A result worked out in a sentence may be stated again in it ("…by 50", "add up to 607 (…)").
+        unsupported += [f.value for f in unheld if not f.values & (known - before)]
     return sorted(dict.fromkeys(unsupported))
 
 
@@ -173,6 +193,11 @@ def passage_citations(passages: Sequence[Passage]) -> list[Citation]:
                  quote=p.text, start=p.start, end=p.end)
         for n, p in enumerate(passages, 1)
     ]
+
+
+def warm_up() -> None:
+    """Load the part-of-speech tagger, which a first answer's figures would otherwise wait for (about 250 ms)."""
+    _subject("中心受理案件249件")
 
 
 # --- the answer ----------------------------------------------------------------------------------------
@@ -197,7 +222,7 @@ def _without_dates(text: str) -> tuple[str, list[float]]:
     return _blank(text, spans), numbers
 
 
-def _stated_with_context(text: str, glossary: Glossary | None) -> list[tuple[_Figure, dict[str, str], bool]]:
+def _stated_with_context(text: str, lexicon: _Lexicon | None) -> list[tuple[_Figure, dict[str, str], bool]]:
     """Each figure with the content terms of its words, and whether those words are shared with figures of
     other values (a list after one lead: "legal aid — 249; 199"), so that they cannot say which is which."""
     figures = _figures_in_answer(text)
@@ -206,11 +231,11 @@ def _stated_with_context(text: str, glossary: Glossary | None) -> list[tuple[_Fi
     gaps = [text[a.end : b.start] for a, b in pairwise(figures)]
     groups: list[list[_Figure]] = [[figures[0]]]
     for gap, figure in zip(gaps, figures[1:]):
-        if _terms(gap, glossary):
+        if _terms(gap, lexicon):
             groups.append([figure])
         else:  # nothing said between them: one list under the same words
             groups[-1].append(figure)
-    everything = _terms(_blank(text, [(f.start, f.end) for f in figures]), glossary)
+    everything = _terms(_blank(text, [(f.start, f.end) for f in figures]), lexicon)
     stated = []
     for i, group in enumerate(groups):
         before = text[: group[0].start] if i == 0 else _second_part(text[groups[i - 1][-1].end : group[0].start])
@@ -218,7 +243,7 @@ def _stated_with_context(text: str, glossary: Glossary | None) -> list[tuple[_Fi
             text[group[-1].end :] if i == len(groups) - 1
             else _first_part(text[group[-1].end : groups[i + 1][0].start])
         )
-        terms = _terms(f"{before} {after}", glossary)
+        terms = _terms(f"{before} {after}", lexicon)
         shared = any(not f.values & group[0].values for f in group) or not terms
         for figure in group:
             stated.append((figure, terms or everything, shared))
@@ -292,7 +317,11 @@ def _source_sentences(text: str) -> tuple[_Sentence, ...]:
                 _Figure(f.value, _readings(f.value, f.unit), frozenset({_unit(f.unit)} - {""}), f.start, f.end)
                 for f in find_figures(clause) if not _is_date(f)
             )
-            clauses.append(_Clause(sentence[match.start() : match.end()], figures))
+            words = sentence[match.start() : match.end()]
+            bare = not _CJK_WORD.search(_blank(clause, [(f.start, f.end) for f in figures]))
+            if bare and clauses and blanked[match.start() - 1] == "、":  # 分别增长4.8%、7.2%: the list's words
+                words = f"{clauses[-1].text}、{words}"
+            clauses.append(_Clause(words, figures))
         read.append(_Sentence(sentence, tuple(clauses)))
     return tuple(read)
 
@@ -324,20 +353,49 @@ def _held(figure: _Figure, terms: Mapping[str, str], shared: bool, cited: list[C
             if not relevant or (named and shared):
                 return True
             topic = sentence.topic
-            specific = {t for t in named if t not in topic}
-            if named == relevant and not specific:  # it names only what the whole sentence is about
-                return True
-            rivals = [c for c in sentence.clauses if c.figures and c not in holding]
+            # Other figures of its kind: a rate is no rival of a count.
+            rivals = [c for c in sentence.clauses if c not in holding and any(_same_unit(figure, f) for f in c.figures)]
+            said_whole = named == set(terms)  # every word of the answer's is in the sentence
+            fits, before = {}, ""
+            for clause in sentence.clauses:  # 已办结75件 is said of the 行政复议案件 of the figure before it
+                fits[id(clause)] = _Fit.of(clause, terms, named, f"{topic} {before}")
+                before = clause.text if clause.figures else before
             for clause in holding:
-                own = _concepts(terms, named, clause.text)
-                # Its own clause names the thing, and no other figure's clause names more of it that this
-                # one leaves out (what the sentence as a whole is about is no one figure's).
-                if own and all(
-                    len(_concepts(terms, specific, r.text) - own) <= len(own - _concepts(terms, named, r.text))
-                    for r in rivals
-                ):
+                fit = fits[id(clause)]
+                if fit.context and not any(fits[id(r)].beats(fit, said_whole) for r in rivals):
                     return True
     return False
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """How well the answer's words describe one figure's clause: the concepts its own words name, those with
+    its context, and the qualifiers it adds that neither the answer nor its context says."""
+
+    own: frozenset[str]
+    context: frozenset[str]
+    unsaid: int
+
+    @classmethod
+    def of(cls, clause: _Clause, terms: Mapping[str, str], named: Collection[str], context: str) -> _Fit:
+        """``context``: what the sentence is about, and the clause of the figure before this one."""
+        own = frozenset(_concepts(terms, named, clause.text))
+        unsaid = sum(
+            1 for word in _terms(clause.text, None)
+            if word not in context and not any(t in word or word in t for t in terms)
+        )
+        return cls(own, own | _concepts(terms, named, context), unsaid)
+
+    def beats(self, other: _Fit, said_whole: bool) -> bool:
+        """The answer's words fit this clause at least as well, and better: its clause names more of them (84
+        received is not what "84 concluded" says beside 已办结75件), or, when the sentence holds all of them,
+        names them while adding nothing they leave unsaid ("受理法律援助案件147件" says 受理法律援助案件249件,
+        not 刑事…普通程序案件147件)."""
+        if not self.context >= other.context:
+            return False
+        return self.context > other.context or (
+            self.own >= other.own and (self.own > other.own or said_whole and self.unsaid == 0 < other.unsaid)
+        )
 
 
 def _concepts(terms: Mapping[str, str], among: Collection[str], text: str) -> set[str]:
@@ -347,21 +405,24 @@ def _concepts(terms: Mapping[str, str], among: Collection[str], text: str) -> se
 
 def _same_figure(stated: _Figure, source: _Figure) -> bool:
     values = any(math.isclose(a, b, rel_tol=1e-9) for a in stated.values for b in source.values)
-    units = not stated.units or not source.units or bool(stated.units & source.units)
-    return values and units
+    return values and _same_unit(stated, source)
+
+
+def _same_unit(stated: _Figure, source: _Figure) -> bool:
+    return not stated.units or not source.units or bool(stated.units & source.units)
 
 
 # --- arithmetic ----------------------------------------------------------------------------------------
 
 
 def _unsupported_arithmetic(
-    text: str, cited: list[Citation], known: set[float], glossary: Glossary | None
+    text: str, cited: list[Citation], known: set[float], lexicon: _Lexicon | None
 ) -> list[float]:
     """Operands and results of the arithmetic in ``text``: an operand must be a supported figure of the
     answer (or stand as a figure in a cited sentence), the result must be right, and the words around
     must say what is computed."""
     words = _blank(text, [m.span() for m in _ARITHMETIC.finditer(text)])
-    terms = _terms(words, glossary)
+    terms = _terms(words, lexicon)
     says_what = bool(_SAYS_WHAT.search(words) or terms)
 
     def supported(x: float) -> bool:  # stated and held, or shown before, or held where the words point
@@ -371,30 +432,50 @@ def _unsupported_arithmetic(
 
     unsupported: list[float] = []
     for match in _ARITHMETIC.finditer(text):
-        steps = _STEP.findall(match.group(2))
-        operands = [_number(match.group(1))] + [_number(n) for _, n in steps]
+        parts = {k.rstrip("_"): v for k, v in match.groupdict().items() if v is not None}
+        first, steps_text, result_text = parts["first"], parts["steps"], parts["result"]
+        sign, percent = parts.get("sign", "="), "percent" in parts
+        steps = _STEP.findall(steps_text)
+        operands = [_number(first)] + [_number(n) for _, n in steps]
         value: float | None = operands[0]
         for (op, _), operand in zip(steps, operands[1:]):
             value = _OPS[op](value, operand) if value is not None else None
-        result = _number(match.group(4))
-        divides = any(op in "÷/" for op, _ in steps)
-        tolerance = 0.01 * max(1.0, abs(result)) if divides else 0.006  # a quotient is rounded; a sum is exact
+        result = _number(result_text)
         missing = [x for x in operands if not supported(x)]
         unsupported += missing
-        if missing or value is None or abs(value - result) >= tolerance or not says_what:
+        right = value is not None and _equals(value, result_text, sign, steps_text, percent)
+        if missing or not right or not says_what:
             unsupported.append(result)
         else:
             known.add(result)
     return unsupported
 
 
+def _equals(value: float, result_text: str, sign: str, steps: str, percent: bool) -> bool:
+    """The arithmetic is right: exactly for a sum or difference, to the digits shown for a quotient or an
+    approximation (≈); a quotient shown as a percentage (75 ÷ 84 ≈ 89.3%) may be one."""
+    result = _number(result_text)
+    divides = any(op in steps for op in "÷/")
+    if sign == "=" and not divides:
+        return abs(value - result) < 0.006
+    decimals = len(result_text.split(".")[1]) if "." in result_text else 0
+    tolerance = max(0.5 * 10**-decimals, 0.005 * abs(result)) + 1e-9
+    readings = (value, value * 100) if percent and divides else (value,)
+    return any(abs(v - result) <= tolerance for v in readings)
+
+
 # --- words ---------------------------------------------------------------------------------------------
 
 
-def _terms(text: str, glossary: Glossary | None) -> dict[str, str]:
+class _Lexicon(NamedTuple):
+    glossary: Glossary
+    dictionary: Dictionary | None
+
+
+def _terms(text: str, lexicon: _Lexicon | None) -> dict[str, str]:
     """Content terms of ``text`` in the reports' Chinese, each with the concept it renders: jieba words of its
     Chinese (each its own), and the glossary's renderings of its English, with those of its words ("legal aid
-    cases" → 法律援助案件, 援助案件, and 案件 for "cases": one concept)."""
+    cases" → 法律援助案件, 援助案件, and 案件 for "cases": one concept); CC-CEDICT's for words it lacks."""
     terms: dict[str, str] = {}
     runs = _CJK_RUN.findall(text)
     if runs:
@@ -402,12 +483,15 @@ def _terms(text: str, glossary: Glossary | None) -> dict[str, str]:
         import jieba
 
         terms.update((w, w) for run in runs for w in jieba.lcut(run))
-    if glossary is not None and re.search(r"[A-Za-z]{2}", text):
+    if lexicon is not None and re.search(r"[A-Za-z]{2}", text):
         from assistant.glossary import english_words
 
-        found, _ = glossary.translate(english_words(text))
+        found, leftover = lexicon.glossary.translate(english_words(text))
         for term in found:
             terms.setdefault(term.zh, term.en)
+        for _, word in leftover if lexicon.dictionary is not None else ():
+            for zh in lexicon.dictionary.lookup(word) if len(word) > 2 and not word.isdigit() else ():
+                terms.setdefault(zh, word)
     return {t: k for t, k in terms.items() if len(t) > 1 and _CJK_RUN.fullmatch(t) and t not in _GENERIC}
 
 

@@ -25,7 +25,7 @@ _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 CHINESE_NUMERALS = "零〇一二三四五六七八九十百千万亿两"
 FIGURE_RE = re.compile(
     rf"(?P<pre>约|近|超过|超|达到|达)?"
-    rf"(?:(?P<arabic>\d+(?:,\d{{3}})*(?:\.\d+)?)|(?P<chinese>[{CHINESE_NUMERALS}]{{1,8}}))"
+    rf"(?:(?P<arabic>\d+(?:,\d{{3}})*(?:\.\d+)?)|(?P<chinese>[{CHINESE_NUMERALS}]{{1,12}}))"
     rf"(?P<magnitude>万|亿)?(?P<qual>余|多)?(?P<unit>{_UNIT_RE})?(?P<post>以上|左右|余|多)?"
 )
 _MARKER_RE = re.compile(r"\[\d+\]")

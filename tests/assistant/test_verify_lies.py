@@ -51,6 +51,12 @@ LIES = [
     ("publicity", "全年组织开展走街入户宣传活动1285次[n]。"),
     ("training", "受训人数131人[n]。"),
     ("training", "覆盖科级以上干部792人次[n]。"),
+    # the right words, a neighbouring clause's figure: one that adds what the answer leaves out (刑事…普通程序),
+    # or one whose clause says what the answer says only through the sentence's topic
+    ("aid", "受理法律援助案件147件[n]。"),
+    ("aid", "法律援助199件[n]。"),
+    ("review", "已办结行政复议案件84件[n]。"),
+    ("review", "The district concluded 84 administrative reconsideration cases [n]."),
     # unit swaps
     ("aid", "受理法律援助案件249万元[n]。"),
     ("aid", "The legal aid centre accepted 249 million yuan of cases [n]."),
@@ -96,6 +102,8 @@ FAITHFUL = [
     ("aid", "受理法律援助案件249件,值班律师提供法律帮助199件[n],前者比后者多249 − 199 = 50件[n]。"),
     ("aid", "There were 249 − 199 = 50 more legal aid cases than cases of legal help from duty lawyers [n]."),
     ("aid", "提供法律咨询358件[n]。"),
+    ("aid", "刑事审判阶段法律援助受理普通程序案件147件[n]。"),
+    ("aid", "Criminal legal aid cases at trial under ordinary procedure: 147 [n]."),
     ("review", "全年共接收行政复议案件84件[n]。"),
     ("review", "已办结行政复议案件75件,纠错率11%[n]。"),
     ("review", "Reconsideration: 84 cases came in over the year and 75 were closed [n]."),
