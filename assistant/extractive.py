@@ -54,6 +54,7 @@ class _Clause:
     span: tuple[int, int]  # span in passage.text
     figures: list[Figure]  # offsets relative to the clause
     score: float
+    topic: tuple[int, int] = (0, 0)  # the sentence before, when it states no figure: what this one is about
 
     @property
     def text(self) -> str:
@@ -255,26 +256,34 @@ class ExtractiveAnswerer:
         found = []
         for rank, passage in enumerate(passages):
             text = passage.text
+            topic = (0, 0)
             for s_start, s_end in sentences(text):
                 lead_start = s_start
+                stated = False
                 for match in _CLAUSE.finditer(text, s_start, s_end):
                     figures = [
                         f for f in find_figures(fold(match.group()))
                         if not _is_date(f, plan) and not _in_name(text[s_start : match.start() + f.start])
                         and (plan.ordinal or not _ordinal(match.group(), f))
                     ]
-                    clause = _Clause(rank, passage, (s_start, s_end), (lead_start, match.start()), match.span(), figures, 0.0)
+                    clause = _Clause(
+                        rank, passage, (s_start, s_end), (lead_start, match.start()), match.span(), figures, 0.0, topic
+                    )
                     clause.score = _score(plan, clause)
                     found.append(clause)
+                    stated = stated or bool(figures)
+                # A sentence without figures (二是统筹推进生态环境损害赔偿制度改革。) says what the next one counts.
+                topic = (s_start, s_end) if not stated else (0, 0)
         return found
 
 
 def _score(plan: QueryPlan, clause: _Clause) -> float:
-    """How well a clause answers: the question's terms in it, in its sentence so far, in its section."""
+    """How well a clause answers: the question's terms in it, in its sentence so far (or the figureless one
+    before), in its section."""
     text = clause.passage.text
     own = plan.coverage(clause.text)
     # The title names the issuing office and place, which a clause leaves unsaid.
-    context = plan.coverage(text[clause.lead[0] : clause.span[1]], f"{clause.passage.section} {clause.passage.title}")
+    context = plan.coverage(_counted_in(clause), f"{clause.passage.section} {clause.passage.title}")
     return OWN_WEIGHT * own + (1 - OWN_WEIGHT) * context + 0.05 / (1 + clause.passage_rank)
 
 
@@ -310,18 +319,23 @@ def _fits(figure: Figure, kind: str, plan: QueryPlan) -> bool:
 
 
 def _names_what_is_counted(plan: QueryPlan, clause: _Clause) -> bool:
-    """A figure answers "how many X" only where all of X is named, in its clause or before it in its sentence."""
+    """A figure answers "how many X" only where all of X is named: in its clause, or before it (``_counted_in``)."""
     groups = _counted_groups(plan)
-    text = clause.passage.text[clause.lead[0] : clause.span[1]]
-    return all(_named(group, text) for group in groups)
+    return all(_named(group, _counted_in(clause)) for group in groups)
 
 
 def _names_some_of_what_is_counted(plan: QueryPlan, clause: _Clause) -> bool:
     """The nearest figure to "how many juvenile legal aid cases": where legal aid cases are named."""
     unmentioned = {t.en or t.zh for t in plan.unmentioned}
     groups = [g for g in _counted_groups(plan) if (g[0].en or g[0].zh) not in unmentioned]
-    text = clause.passage.text[clause.lead[0] : clause.span[1]]
-    return not groups or any(_named(group, text) for group in groups)
+    return not groups or any(_named(group, _counted_in(clause)) for group in groups)
+
+
+def _counted_in(clause: _Clause) -> str:
+    """Where what a clause's figure counts may be named: before it in its sentence, or in a sentence just
+    before that states no figure of its own."""
+    text = clause.passage.text
+    return f"{text[slice(*clause.topic)]} {text[clause.lead[0] : clause.span[1]]}"
 
 
 def _counted_groups(plan: QueryPlan) -> list[list[Term]]:

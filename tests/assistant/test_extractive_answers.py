@@ -353,3 +353,15 @@ def test_a_counted_noun_the_unit_already_says_need_not_be_written_in_the_report(
     text = "全年办理公益诉讼诉前磋商21件,提出检察建议9件。"
     lines = _lines(_extract(bot, "公益诉讼诉前磋商案件一年办了多少件?", text).answer)
     assert "21件" in lines and "9件" not in lines
+
+
+def test_what_a_figure_counts_may_be_named_by_the_sentence_before_it_that_states_no_figure(bot: Assistant) -> None:
+    text = "三是推进水土保持补偿费征收改革。全年开展2轮核查,征收金额5630元。"
+    draft = _extract(bot, "水土保持补偿费征收了多少元?", text)
+    assert draft.found and "**5630元**" in _lines(draft.answer)
+
+
+def test_a_sentence_with_figures_of_its_own_names_nothing_for_the_next(bot: Assistant) -> None:
+    text = "水土保持补偿费征收项目12个。全年开展2轮核查,征收金额5630元。"
+    draft = _extract(bot, "水土保持补偿费征收了多少元?", text)
+    assert not draft.found
