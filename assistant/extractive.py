@@ -24,6 +24,7 @@ from index.figures import Figure, find_figures, fold
 # opens one of its own: 答复申请98件(含上年度转结申请8件,…).
 _CLAUSE = re.compile(r"(?:[^,，;；:：(（]|[,，](?=占))+[,，;；:：]?|[(（][^,，;；:：(（]*[,，;；:：]?")
 _PASSAGES_READ = 5
+_CONTINUES = re.compile(r"^\s*(?:同比|比上年|较上年|较去年)?(?:增长|下降|提高|减少|上升|降低|增加|下滑|回落)")
 HEADER_SUFFIX = "#header"  # chunk id suffix of a report's header block, as a passage
 _PEOPLE_UNITS = ("人", "名", "人次", "位", "余人", "万人", "万人次")
 _INSTITUTION_UNITS = ("所", "家", "个")
@@ -55,6 +56,7 @@ class _Clause:
     figures: list[Figure]  # offsets relative to the clause
     score: float
     topic: tuple[int, int] = (0, 0)  # the sentence before, when it states no figure: what this one is about
+    subject: tuple[int, int] = (0, 0)  # the clause before, which one opening on a change (增长7.9%) goes on with
 
     @property
     def text(self) -> str:
@@ -119,12 +121,14 @@ class ExtractiveAnswerer:
         for kind in strongest:
             candidates = by_kind[kind]
             if plan.sides:
-                for side in plan.sides:  # each side is named on its own: "how many lectures, and how many people"
+                for i, side in enumerate(plan.sides):  # each side named on its own: "how many lectures, and people"
                     side_plan = replace(plan, terms=side)
+                    reports = plan.side_reports[i] if plan.side_reports else None  # and from its place's report
                     ranked = sorted(
                         ((_score(side_plan, c), c, f) for c, f in fitting[kind]
-                         if names(side_plan, c) and all(f is not p[1] for p in picks)),
-                        key=lambda item: item[0], reverse=True,
+                         if names(side_plan, c) and all(f is not p[1] for p in picks)
+                         and (reports is None or c.passage.report_id in reports)),
+                        key=lambda item: (item[0], _closeness(side_plan, item[1], item[2])), reverse=True,
                     )
                     if ranked and ranked[0][0] >= FIGURE_THRESHOLD:
                         picks.append(ranked[0][1:])
@@ -162,7 +166,7 @@ class ExtractiveAnswerer:
             self._figure_line(plan, clause, figures, self._n(citations, clause), several)
             for clause, figures in by_clause.values()
         ]
-        if plan.compare and len(picks) >= 2:
+        if plan.compare and len(picks) >= 2 and figure_kind(picks[0][1].unit) == figure_kind(picks[1][1].unit):
             lines.append(_difference(plan, picks[0][1], picks[1][1]))
         quotes = "\n".join(f"> {c.quote} [{c.n}]" for c in citations)
         return Draft(answer="\n".join(lines) + "\n\n" + quotes, found=True, citations=citations)
@@ -260,18 +264,23 @@ class ExtractiveAnswerer:
             for s_start, s_end in sentences(text):
                 lead_start = s_start
                 stated = False
+                previous = (s_start, s_start)
                 for match in _CLAUSE.finditer(text, s_start, s_end):
                     figures = [
                         f for f in find_figures(fold(match.group()))
                         if not _is_date(f, plan) and not _in_name(text[s_start : match.start() + f.start])
                         and (plan.ordinal or not _ordinal(match.group(), f))
                     ]
+                    # 总值完成77.41亿元,增长7.9%: a clause opening on a change goes on with the one before.
+                    subject = previous if _CONTINUES.match(match.group()) else (0, 0)
                     clause = _Clause(
-                        rank, passage, (s_start, s_end), (lead_start, match.start()), match.span(), figures, 0.0, topic
+                        rank, passage, (s_start, s_end), (lead_start, match.start()), match.span(), figures, 0.0,
+                        topic, subject,
                     )
                     clause.score = _score(plan, clause)
                     found.append(clause)
                     stated = stated or bool(figures)
+                    previous = match.span()
                 # A sentence without figures (二是统筹推进生态环境损害赔偿制度改革。) says what the next one counts.
                 topic = (s_start, s_end) if not stated else (0, 0)
         return found
@@ -281,7 +290,7 @@ def _score(plan: QueryPlan, clause: _Clause) -> float:
     """How well a clause answers: the question's terms in it, in its sentence so far (or the figureless one
     before), in its section."""
     text = clause.passage.text
-    own = plan.coverage(clause.text)
+    own = plan.coverage(text[slice(*clause.subject)] + clause.text)
     # The title names the issuing office and place, which a clause leaves unsaid.
     context = plan.coverage(_counted_in(clause), f"{clause.passage.section} {clause.passage.title}")
     return OWN_WEIGHT * own + (1 - OWN_WEIGHT) * context + 0.05 / (1 + clause.passage_rank)

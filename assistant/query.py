@@ -29,9 +29,10 @@ _ZH_KIND = {
     "money": re.compile(r"多少钱|金额|资金|经费|预算|[万亿]?元|收入|支出|罚没款"),
     "time": re.compile(r"多少天|几天|工作日|时限|小时|多久"),
 }
+_ZH_RATE_OF_CHANGE = re.compile(r"增速|增幅|涨幅|降幅")
 _ZH_COUNT = re.compile(r"多少|(?<!哪)几[件次个项人所条名家起场期]|数量|一共|共计|总数")
 _EN_KIND = {
-    "percent": re.compile(r"\b(percent(age)?|rate|share|proportion|ratio)\b|%"),
+    "percent": re.compile(r"\b(percent(ages?)?|rates?|shares?|proportions?|ratios?)\b|%"),
     "money": re.compile(r"\b(money|yuan|rmb|funds?|funding|budget|spen[dt]|expenditure|revenue|amount|costs?|fines?)\b"),
     "time": re.compile(r"\b(days?|hours?|time limits?|how long)\b"),
     "count": re.compile(r"\b(how many|number of|count|how often)\b"),
@@ -44,6 +45,9 @@ _ZH_CHANGE = re.compile(r"(下降|降低|减少|缩短|增长|提高|增加|上�
 _ZH_UNIT_ASKED = re.compile(r"(?:多少|(?<![哪近])几)(人次|件|次|人|条|所|项|个|家|起|场|期|名|份|户|篇|年)")  # 哪几项 asks which
 _EN_UNITS = {"times": "次", "people": "人", "persons": "人", "person": "人", "cases": "件",
              "participants": "人次", "visits": "人次", "sessions": "场"}
+# "How many rounds of outbreaks": the word after the cue measures; what is counted follows "of".
+_EN_MEASURES = frozenset("rounds waves batches items kinds types categories copies pieces sets".split())
+_LATIN_RUN = re.compile(r"[A-Za-z]{2,}")
 _EN_YEARS_ASKED = re.compile(r"\bhow many (?:\w+ )?years\b", re.I)  # not "in recent years"
 # "How many were not yet concluded": the rest of a total, both stated in one sentence.
 _REMAINING = (
@@ -58,7 +62,7 @@ _COMPARE = re.compile(
     re.IGNORECASE,
 )
 _SIDE_SPLIT = re.compile(
-    r"以及|和|与|跟|同|相比|比较|\b(?:and|or|versus|vs\.?|compared (?:to|with))\b", re.I
+    r"以及|和|与|跟|相比|比较|\b(?:and|or|versus|vs\.?|compared (?:to|with))\b", re.I
 )
 _HOW_MANY = re.compile(r"\bhow (?:many|much|often)\b|多少|几(?=[个件次项场期人条份名家所批篇位])", re.I)
 # Two questions in one: "how often did A, and how often did B" / "A多少次,B多少次".
@@ -141,6 +145,7 @@ class QueryPlan:
     units: set[str] = field(default_factory=set)  # specific units asked, e.g. 件, 人次
     compare: bool = False
     sides: list[list[Term]] = field(default_factory=list)  # the two things a compare question weighs
+    side_reports: list[set[str]] = field(default_factory=list)  # the reports of the place each side names, if any
     about_publication: bool = False  # who published the report, and when
     wider_places: list[str] = field(default_factory=list)  # named places only districts of it report on
     unindexed_places: list[str] = field(default_factory=list)  # named places no indexed report is of
@@ -228,9 +233,11 @@ class QueryPlanner:
         if language == "zh":
             named = places.in_chinese(question)
             question_words = _question_words(question, named)
-            terms = self._chinese_terms(question_words)
+            terms = self._chinese_terms(question_words) + self._latin_terms(question)
             listed = _listed_zh(question_words)
             kinds, units = _kinds(question, _ZH_KIND), set(_ZH_UNIT_ASKED.findall(question))
+            if _ZH_RATE_OF_CHANGE.search(question) and _ZH_COUNT.search(question):
+                kinds.add("percent")  # 增速是多少: a percentage (哪些指标增速第一 asks which)
             if units:
                 kinds.add("count")
             elif _ZH_CHANGE.search(question) and "percent" not in kinds:
@@ -282,6 +289,7 @@ class QueryPlanner:
             years=years if compare else years[:1],
             places=named, kinds=kinds, units=units, compare=compare,
             sides=self._sides(question, language, named) if compare or two_part else [],
+            side_reports=_side_reports(question, named) if compare or two_part else [],
             about_publication=bool(_PUBLICATION.search(question)),
             wider_places=wider if not whole else [],
             unindexed_places=[] if named else places.unindexed(question),
@@ -311,21 +319,24 @@ class QueryPlanner:
     def _sides(self, question: str, language: Language, named: dict[str, set[str]]) -> list[list[Term]]:
         """The two subjects of "A和B哪个多" / "A or B, which is more", each with its own terms. A side that
         names only its place and year (某县2024年和另一县2022年的地区生产总值) weighs the other's indicator."""
-        parts = [p for p in _QUESTION_SPLIT.split(question) if p.strip()]
-        if len(parts) < 2 or not all(_HOW_MANY.search(p) for p in parts):  # "哪个多?多多少?" weighs two things
-            parts = [p for p in _SIDE_SPLIT.split(question) if p and p.strip()]
+        parts = _side_parts(question)
         if len(parts) < 2:
             return []
         sides = []
         for part in parts[:2]:
+            part = _COMPARE.sub(" ", part)
             terms = (
-                self._chinese_terms(_question_words(_COMPARE.sub(" ", part), named)) if language == "zh"
-                else self._english_terms(english_words(_COMPARE.sub(" ", part)))
+                self._chinese_terms(_question_words(part, named)) + self._latin_terms(part) if language == "zh"
+                else self._english_terms(english_words(part))
             )
             sides.append([t for t in terms if len(t.zh) > 1 and t.zh not in NOT_CONTENT])
         if not any(sides):
             return []
         return [side or other for side, other in zip(sides, sides[::-1])]
+
+    def _latin_terms(self, text: str) -> list[Term]:
+        """English the user wrote into a Chinese question (GDP, APP), read through the glossary."""
+        return self._english_terms(english_words(" ".join(_LATIN_RUN.findall(text))))
 
     def _knows(self, word: str) -> bool:
         """An English word the glossary or the dictionary reads: not a misspelt place name."""
@@ -387,6 +398,8 @@ def _mark_focus_en(words: list[str], terms: list[Term]) -> list[Term]:
     )
     if cue_end is None:
         return terms
+    if words[cue_end : cue_end + 2][-1:] == ["of"] and words[cue_end] in _EN_MEASURES:
+        cue_end += 2  # "how many rounds of outbreaks" counts outbreaks, in rounds
     run_end = next((j for j in range(cue_end, len(words)) if _ends_noun_phrase(words[j])), len(words))
     content = [t for t in terms if t.source == "glossary" and t.zh not in NOT_CONTENT and len(t.zh) > 1]
     in_run = {t.position for t in content if cue_end <= t.position < min(run_end, cue_end + 6)}
@@ -410,6 +423,24 @@ def _question_words(question: str, named: dict[str, set[str]]) -> list[str]:
         text = text.replace(name, " ").replace(name[:-1], " ")
     tokenize("")  # loads jieba's dictionary once
     return [w.strip() for w in jieba.cut(text) if w.strip()]
+
+
+def _side_parts(question: str) -> list[str]:
+    """The parts of a question that weigh two things: one question after another ("A多少件?B多少件?"), else
+    the two sides of 和 / and. A part that only asks the comparison ("差多少?") weighs nothing of its own."""
+    parts = [p for p in _QUESTION_SPLIT.split(question) if _HOW_MANY.sub("", _COMPARE.sub("", p)).strip(" ,，、。!！")]
+    if len(parts) < 2 or not all(_HOW_MANY.search(p) for p in parts):  # "哪个多?多多少?" weighs two things
+        parts = [p for p in _SIDE_SPLIT.split(question) if p and p.strip()]
+    return parts
+
+
+def _side_reports(question: str, named: dict[str, set[str]]) -> list[set[str]]:
+    """For "汉滨区2024年的X和略阳县2022年的X", the reports of the place each side names: each figure from its own."""
+    parts = _side_parts(question)
+    found = [
+        set().union(*(ids for name, ids in named.items() if name in part or name[:-1] in part)) for part in parts[:2]
+    ]
+    return found if len(found) == 2 and all(found) and found[0] != found[1] else []
 
 
 def _listed_en(words: list[str], terms: list[Term]) -> frozenset[str]:

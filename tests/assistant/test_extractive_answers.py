@@ -365,3 +365,15 @@ def test_a_sentence_with_figures_of_its_own_names_nothing_for_the_next(bot: Assi
     text = "水土保持补偿费征收项目12个。全年开展2轮核查,征收金额5630元。"
     draft = _extract(bot, "水土保持补偿费征收了多少元?", text)
     assert not draft.found
+
+
+def test_figures_of_different_kinds_are_compared_side_by_side_but_never_subtracted(bot: Assistant) -> None:
+    draft = _extract(bot, "地区生产总值是多少亿元?增长率是多少?比较一下", "全县地区生产总值完成77.41亿元,增长7.9%。")
+    lines = _lines(draft.answer)
+    assert "**77.41亿元**" in lines and "**7.9%**" in lines and "相差" not in lines
+
+
+def test_a_clause_opening_on_a_change_goes_on_with_the_thing_before_it(bot: Assistant) -> None:
+    text = "全县地区生产总值完成77.41亿元,增长7.9%;固定资产投资增长31.1%。"
+    draft = _extract(bot, "地区生产总值增长了多少?", text)
+    assert "**7.9%**" in _lines(draft.answer) and "31.1%" not in _lines(draft.answer)

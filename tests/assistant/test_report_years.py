@@ -66,3 +66,16 @@ def test_a_compare_of_two_places_in_two_years_reads_each_from_its_own_report(bot
     answer = bot.ask("某某县2024年和另一县2022年的地区生产总值差多少亿元?")
     assert answer.found and "77.41" in answer.answer and "52.3" in answer.answer
     assert "77.41 − 52.3 = 25.11" in answer.answer
+
+
+def test_each_side_of_a_compare_takes_its_figure_from_the_report_of_the_place_it_names(bot: Assistant) -> None:
+    answer = bot.ask("某某县2024年的GDP增速和另一县2022年的GDP增速差多少?")
+    lead = answer.answer.split("\n\n")[0]
+    assert answer.found and "**7.9%**" in lead and "**4.1%**" in lead
+    assert "7.9 − 4.1 = 3.8" in lead
+
+
+def test_english_a_user_writes_into_a_chinese_question_is_read_through_the_glossary(bot: Assistant) -> None:
+    answer = bot.ask("某某县2024年GDP是多少亿元?")
+    assert answer.found and "77.41" in answer.answer.split("\n\n")[0]
+
