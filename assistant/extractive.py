@@ -24,6 +24,7 @@ from index.figures import Figure, find_figures, fold
 # opens one of its own: 答复申请98件(含上年度转结申请8件,…).
 _CLAUSE = re.compile(r"(?:[^,，;；:：(（]|[,，](?=占))+[,，;；:：]?|[(（][^,，;；:：(（]*[,，;；:：]?")
 _PASSAGES_READ = 5
+_COMMON_CHARACTERS = frozenset("上下在中的了是和与及有为对等年月日个人工作开展进行全大")
 _CONTINUES = re.compile(r"^\s*(?:同比|比上年|较上年|较去年)?(?:增长|下降|提高|减少|上升|降低|增加|下滑|回落)")
 HEADER_SUFFIX = "#header"  # chunk id suffix of a report's header block, as a passage
 _PEOPLE_UNITS = ("人", "名", "人次", "位", "余人", "万人", "万人次")
@@ -329,8 +330,19 @@ def _fits(figure: Figure, kind: str, plan: QueryPlan) -> bool:
 
 def _names_what_is_counted(plan: QueryPlan, clause: _Clause) -> bool:
     """A figure answers "how many X" only where all of X is named: in its clause, or before it (``_counted_in``)."""
-    groups = _counted_groups(plan)
-    return all(_named(group, _counted_in(clause)) for group in groups)
+    text, sentence = _counted_in(clause), clause.passage.text[clause.span[1] : clause.sentence[1]]
+    # A qualifier may be said in other words (new civil servants: 新录用公务员), where one of its characters is,
+    # unless the rest of the sentence names it: then the question asks about another figure there.
+    return all(
+        _named(group, text)
+        or (all(t.qualifier for t in group) and _hinted(group, text) and not _named(group, sentence))
+        for group in _counted_groups(plan)
+    )
+
+
+def _hinted(group: list[Term], text: str) -> bool:
+    """A character of one of the group's renderings, other than the commonest, stands in ``text``."""
+    return any(ch in text for t in group for ch in t.zh if ch not in _COMMON_CHARACTERS)
 
 
 def _names_some_of_what_is_counted(plan: QueryPlan, clause: _Clause) -> bool:

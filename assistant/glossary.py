@@ -43,6 +43,7 @@ class Term:
     position: int = -1  # where in the question it stands (word index), when known
     focus: bool = False  # what is counted ("how many *legal consultations*"): weighs more
     part: str = ""  # a stand-in for one word of a phrase or compound (its English word, or itself): weaker
+    qualifier: bool = False  # of the focus, a word qualifying what is counted ("new" of "new civil servants")
 
 
 def singular_forms(word: str) -> list[str]:

@@ -406,7 +406,18 @@ def _mark_focus_en(words: list[str], terms: list[Term]) -> list[Term]:
     if not in_run:
         nearby = [t.position for t in content if cue_end <= t.position <= cue_end + 3]
         in_run = {min(nearby)} if nearby else set()
-    return [replace(t, focus=True) if t.position in in_run and t in content else t for t in terms]
+    # What is counted is the head of each noun phrase ("new civil servants and law-enforcement officers"): the
+    # words before it qualify it.
+    breaks = [j for j in range(cue_end, len(words)) if words[j] in ("and", "or")] + [len(words)]
+    heads, start = set(), cue_end
+    for end in breaks:
+        inside = [q for q in in_run if start <= q < end]
+        heads |= {max(inside)} if inside else set()
+        start = end + 1
+    return [
+        replace(t, focus=True, qualifier=t.position not in heads) if t.position in in_run and t in content else t
+        for t in terms
+    ]
 
 
 def _asks_how_many(word: str) -> bool:

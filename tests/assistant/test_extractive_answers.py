@@ -377,3 +377,14 @@ def test_a_clause_opening_on_a_change_goes_on_with_the_thing_before_it(bot: Assi
     text = "全县地区生产总值完成77.41亿元,增长7.9%;固定资产投资增长31.1%。"
     draft = _extract(bot, "地区生产总值增长了多少?", text)
     assert "**7.9%**" in _lines(draft.answer) and "31.1%" not in _lines(draft.answer)
+
+
+def test_a_qualifier_said_in_other_words_still_names_what_is_counted(bot: Assistant) -> None:
+    draft = _extract(bot, "How many new civil servants got the briefing?", "面向全县3000名新录用公务员集中宣讲。")
+    assert draft.found and "**3000**" in _lines(draft.answer)
+
+
+def test_a_qualifier_the_rest_of_the_sentence_names_belongs_to_the_figure_there(bot: Assistant) -> None:
+    text = "全年共受理法律援助案件249件,其中刑事案件法律援助受理普通程序案件147件。"
+    draft = _extract(bot, "How many criminal legal aid cases were accepted?", text)
+    assert "**249**" not in _lines(draft.answer)
