@@ -48,6 +48,8 @@ _EN_UNITS = {"times": "次", "people": "人", "persons": "人", "person": "人",
 # "How many rounds of outbreaks": the word after the cue measures; what is counted follows "of".
 _EN_MEASURES = frozenset("rounds waves batches items kinds types categories copies pieces sets".split())
 _LATIN_RUN = re.compile(r"[A-Za-z]{2,}")
+_FUNCTION_TAGS = frozenset("c r d p y e o".split())  # jieba's tags of words without content
+_BARE_NUMBER = re.compile(r"[一二两三四五六七八九十百千万几多少数\d]+[个件次项年号]?")
 _EN_YEARS_ASKED = re.compile(r"\bhow many (?:\w+ )?years\b", re.I)  # not "in recent years"
 # "How many were not yet concluded": the rest of a total, both stated in one sentence.
 _REMAINING = (
@@ -361,11 +363,12 @@ class QueryPlanner:
         import jieba
 
         focus = _focus_zh(words)
+        function_words = _function_words("".join(words))
         terms = []
         for i, word in enumerate(words):
             if (
                 word in _ZH_QUESTION_WORDS or word in NOT_CONTENT or word in words[:i] or _asks_how_many(word)
-                or not re.search(r"[\u4e00-\u9fff]", word)
+                or not re.search(r"[\u4e00-\u9fff]", word) or word in function_words
             ):
                 continue
             terms.append(Term(word, weight, "question", word, i, word in focus))
@@ -434,6 +437,17 @@ def _question_words(question: str, named: dict[str, set[str]]) -> list[str]:
         text = text.replace(name, " ").replace(name[:-1], " ")
     tokenize("")  # loads jieba's dictionary once
     return [w.strip() for w in jieba.cut(text) if w.strip()]
+
+
+def _function_words(text: str) -> set[str]:
+    """Words of a question that carry no content, by their part of speech: conjunctions, pronouns, adverbs,
+    prepositions, particles, and bare numbers (是因为, 之类, 这, 两个): said by users, not by reports."""
+    import jieba.posseg
+
+    return {
+        pair.word for pair in jieba.posseg.lcut(text)
+        if pair.flag in _FUNCTION_TAGS or pair.flag.startswith("u") or (pair.flag == "m" and _BARE_NUMBER.fullmatch(pair.word))
+    }
 
 
 def _side_parts(question: str) -> list[str]:

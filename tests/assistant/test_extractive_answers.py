@@ -388,3 +388,4 @@ def test_a_qualifier_the_rest_of_the_sentence_names_belongs_to_the_figure_there(
     text = "全年共受理法律援助案件249件,其中刑事案件法律援助受理普通程序案件147件。"
     draft = _extract(bot, "How many criminal legal aid cases were accepted?", text)
     assert "**249**" not in _lines(draft.answer)
+

@@ -162,3 +162,20 @@ def test_an_issuer_the_glossary_renders_as_a_reports_place_names_it(planner: Que
 def test_which_ones_is_a_list_not_a_count(planner: QueryPlanner) -> None:
     plan = planner.plan("健全了哪几项学法制度?", PLACES)
     assert plan.listing and not plan.kinds and not plan.units
+
+
+def test_words_a_user_adds_without_content_are_no_terms(planner: QueryPlanner) -> None:
+    plan = planner.plan("请问这些来信里到底有多大比例是因为材料不全之类原因被退回的呢?", PLACES)
+    zh = {t.zh for t in plan.terms}
+    assert {"来信", "材料", "原因", "退回"} <= zh
+    assert not zh & {"是因为", "之类", "这些", "到底"}
+
+
+def test_english_written_into_a_chinese_question_is_read_through_the_glossary(planner: QueryPlanner) -> None:
+    assert "地区生产总值" in {t.zh for t in planner.plan("云冈区2025年GDP是多少?", PLACES).terms}
+
+
+def test_what_an_english_question_counts_is_the_head_of_its_noun_phrase(planner: QueryPlanner) -> None:
+    plan = planner.plan("How many new civil servants got the briefing?", PLACES)
+    assert any(t.focus and not t.qualifier and t.zh == "公务员" for t in plan.terms)
+    assert all(t.qualifier for t in plan.terms if t.focus and t.en == "new")
