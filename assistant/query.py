@@ -48,8 +48,9 @@ _EN_UNITS = {"times": "次", "people": "人", "persons": "人", "person": "人",
 # "How many rounds of outbreaks": the word after the cue measures; what is counted follows "of".
 _EN_MEASURES = frozenset("rounds waves batches items kinds types categories copies pieces sets".split())
 _LATIN_RUN = re.compile(r"[A-Za-z]{2,}")
-_FUNCTION_TAGS = frozenset("c r d p y e o".split())  # jieba's tags of words without content
-_BARE_NUMBER = re.compile(r"[一二两三四五六七八九十百千万几多少数\d]+[个件次项年号]?")
+# jieba's tags of words without content: not d (立法, 轻微) nor p (审议通过), nor 各类/本级 of the pronouns.
+_FUNCTION_TAGS = frozenset("c r y e o".split())
+_BARE_NUMBER = re.compile(r"[一二两三四五六七八九十百千万几\d]+[个件次项年号期]?")
 _EN_YEARS_ASKED = re.compile(r"\bhow many (?:\w+ )?years\b", re.I)  # not "in recent years"
 # "How many were not yet concluded": the rest of a total, both stated in one sentence.
 _REMAINING = (
@@ -440,13 +441,14 @@ def _question_words(question: str, named: dict[str, set[str]]) -> list[str]:
 
 
 def _function_words(text: str) -> set[str]:
-    """Words of a question that carry no content, by their part of speech: conjunctions, pronouns, adverbs,
-    prepositions, particles, and bare numbers (是因为, 之类, 这, 两个): said by users, not by reports."""
+    """Words of a question that carry no content, by their part of speech: conjunctions, pronouns, particles
+    and bare numbers (是因为, 之类, 这, 两个): said by users, not by reports."""
     import jieba.posseg
 
     return {
         pair.word for pair in jieba.posseg.lcut(text)
-        if pair.flag in _FUNCTION_TAGS or pair.flag.startswith("u") or (pair.flag == "m" and _BARE_NUMBER.fullmatch(pair.word))
+        if (pair.flag in _FUNCTION_TAGS and not pair.word.startswith(("各", "本"))) or pair.flag.startswith("u")
+        or (pair.flag == "m" and _BARE_NUMBER.fullmatch(pair.word))
     }
 
 
