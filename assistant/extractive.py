@@ -315,11 +315,12 @@ def not_found(plan: QueryPlan) -> Draft:
 
 
 def _fits(figure: Figure, kind: str, plan: QueryPlan) -> bool:
-    if plan.counts == "people" and figure.unit not in _PEOPLE_UNITS:
+    bare = figure.unit in ("万", "亿")  # 30万新录用公务员: the magnitude alone, the noun after it counted
+    if plan.counts == "people" and figure.unit not in _PEOPLE_UNITS and not bare:
         return False
-    if plan.counts == "institutions" and figure.unit not in _INSTITUTION_UNITS:
+    if plan.counts == "institutions" and figure.unit not in _INSTITUTION_UNITS and not bare:
         return False
-    if plan.counts == "any body" and figure.unit not in _PEOPLE_UNITS + _INSTITUTION_UNITS:
+    if plan.counts == "any body" and figure.unit not in _PEOPLE_UNITS + _INSTITUTION_UNITS and not bare:
         return False
     if _counts_years(plan, figure):
         return kind in ("count", "any")
@@ -546,7 +547,20 @@ def _cites(citation: Citation, clause: _Clause) -> bool:
 
 
 def _difference(plan: QueryPlan, first: Figure, second: Figure) -> str:
-    high, low = (first, second) if first.value >= second.value else (second, first)
-    result = high.value - low.value
-    expression = f"{format_value(high.value)} − {format_value(low.value)} = {format_value(result)}"
+    """As written where both share a magnitude (77.41亿 − 52.3亿), else in full (52万 is 520,000 in English)."""
+    if plan.language == "zh" and first.unit[:1] == second.unit[:1]:
+        high, low = sorted((first.value, second.value), reverse=True)
+        written = format_value
+    else:
+        high, low = sorted((_in_full(first), _in_full(second)), reverse=True)
+        written = format_value if plan.language == "zh" else _with_commas
+    expression = f"{written(high)} − {written(low)} = {written(round(high - low, 6))}"
     return f"相差:{expression}" if plan.language == "zh" else f"Difference: {expression}"
+
+
+def _in_full(figure: Figure) -> float:
+    return figure.value * {"万": 1e4, "亿": 1e8}.get(figure.unit[:1], 1.0)
+
+
+def _with_commas(value: float) -> str:
+    return f"{round(value):,}" if abs(value - round(value)) < 1e-6 else f"{value:,.2f}".rstrip("0").rstrip(".")

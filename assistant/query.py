@@ -46,6 +46,7 @@ _ZH_UNIT_ASKED = re.compile(r"(?:多少|(?<![哪近])几)(人次|件|次|人|条
 _EN_UNITS = {"times": "次", "people": "人", "persons": "人", "person": "人", "cases": "件",
              "participants": "人次", "visits": "人次", "sessions": "场"}
 # "How many rounds of outbreaks": the word after the cue measures; what is counted follows "of".
+_SHARE_WORDS = frozenset("percentage share proportion".split())
 _EN_MEASURES = frozenset("rounds waves batches items kinds types categories copies pieces sets".split())
 _LATIN_RUN = re.compile(r"[A-Za-z]{2,}")
 # jieba's tags of words without content: not d (立法, 轻微) nor p (审议通过), nor 各类/本级 of the pronouns.
@@ -405,14 +406,20 @@ def _mark_focus_en(words: list[str], terms: list[Term]) -> list[Term]:
     if words[cue_end : cue_end + 2][-1:] == ["of"] and words[cue_end] in _EN_MEASURES:
         cue_end += 2  # "how many rounds of outbreaks" counts outbreaks, in rounds
     run_end = next((j for j in range(cue_end, len(words)) if _ends_noun_phrase(words[j])), len(words))
+    verb = words[run_end : run_end + 2]
+    if words[cue_end - 2] in _SHARE_WORDS and (verb[:1] in (["were"], ["was"], ["are"], ["is"]) or verb == ["ended", "up"]):
+        # "what share of the replies were (ended up as) refusals": the share counts the refusals, of the replies
+        cue_end = run_end + len(verb if verb == ["ended", "up"] else verb[:1])
+        cue_end += words[cue_end : cue_end + 1] == ["as"]
+        run_end = next((j for j in range(cue_end, len(words)) if _ends_noun_phrase(words[j])), len(words))
     content = [t for t in terms if t.source == "glossary" and t.zh not in NOT_CONTENT and len(t.zh) > 1]
-    in_run = {t.position for t in content if cue_end <= t.position < min(run_end, cue_end + 6)}
+    in_run = {t.position for t in content if cue_end <= t.position < min(run_end, cue_end + 9)}
     if not in_run:
         nearby = [t.position for t in content if cue_end <= t.position <= cue_end + 3]
         in_run = {min(nearby)} if nearby else set()
     # What is counted is the head of each noun phrase ("new civil servants and law-enforcement officers"): the
     # words before it qualify it.
-    breaks = [j for j in range(cue_end, len(words)) if words[j] in ("and", "or")] + [len(words)]
+    breaks = [j for j in range(cue_end, len(words)) if words[j] in ("and", "or", "than", "vs", "versus")] + [len(words)]
     heads, start = set(), cue_end
     for end in breaks:
         inside = [q for q in in_run if start <= q < end]

@@ -389,3 +389,9 @@ def test_a_qualifier_the_rest_of_the_sentence_names_belongs_to_the_figure_there(
     draft = _extract(bot, "How many criminal legal aid cases were accepted?", text)
     assert "**249**" not in _lines(draft.answer)
 
+
+
+def test_a_difference_of_figures_written_with_a_magnitude_is_given_in_full_in_english(bot: Assistant) -> None:
+    text = "面向全县3万新录用公务员、5万行政执法人员集中宣讲。"
+    draft = _extract(bot, "How many more law-enforcement officers than new civil servants got the briefing?", text)
+    assert "50,000 − 30,000 = 20,000" in _lines(draft.answer)

@@ -179,3 +179,15 @@ def test_what_an_english_question_counts_is_the_head_of_its_noun_phrase(planner:
     plan = planner.plan("How many new civil servants got the briefing?", PLACES)
     assert any(t.focus and not t.qualifier and t.zh == "公务员" for t in plan.terms)
     assert all(t.qualifier for t in plan.terms if t.focus and t.en == "new")
+
+
+def test_a_share_of_things_that_were_something_counts_that_something(planner: QueryPlanner) -> None:
+    plan = planner.plan("What share of the office's replies ended up as not disclosed?", PLACES)
+    assert plan.kinds == {"percent"}
+    assert "不予公开" in {t.zh for t in plan.terms if t.focus} and not any(t.focus for t in plan.terms if t.zh == "答复")
+
+
+def test_more_x_than_y_counts_both_heads(planner: QueryPlanner) -> None:
+    plan = planner.plan("How many more law-enforcement officers than new civil servants got the briefing?", PLACES)
+    heads = {t.zh for t in plan.terms if t.focus and not t.qualifier}
+    assert {"行政执法人员", "公务员"} <= heads
