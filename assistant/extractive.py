@@ -125,10 +125,12 @@ class ExtractiveAnswerer:
                 for i, side in enumerate(plan.sides):  # each side named on its own: "how many lectures, and people"
                     side_plan = replace(plan, terms=side)
                     reports = plan.side_reports[i] if plan.side_reports else None  # and from its place's report
+                    like = figure_kind(picks[0][1].unit) if plan.compare and picks else None  # weighed alike
                     ranked = sorted(
                         ((_score(side_plan, c), c, f) for c, f in fitting[kind]
                          if names(side_plan, c) and all(f is not p[1] for p in picks)
-                         and (reports is None or c.passage.report_id in reports)),
+                         and (reports is None or c.passage.report_id in reports)
+                         and (like is None or figure_kind(f.unit) == like)),
                         key=lambda item: (item[0], _closeness(side_plan, item[1], item[2])), reverse=True,
                     )
                     if ranked and ranked[0][0] >= FIGURE_THRESHOLD:
@@ -458,13 +460,17 @@ def _after_to(clause: _Clause, figure: Figure) -> bool:
 
 
 def _closeness(plan: QueryPlan, clause: _Clause, figure: Figure) -> float:
-    """Among figures of one clause: the unit asked, then nearest to what is counted."""
+    """Among figures of one clause: the unit asked, then the one whose own words (from the figure before it to
+    the next: 53份重要文件、15份重要合同) name most of what is counted, then the nearest to it."""
     text = fold(clause.text)
     unit_asked = any(figure.unit.startswith(u) or (figure.unit and u.startswith(figure.unit)) for u in plan.units)
     focus = [t.zh for t in plan.terms if t.focus] or [t.zh for t in plan.terms if t.source != "scope"]
-    positions = [text.find(zh) for zh in focus if zh in text]
+    starts = sorted(f.start for f in clause.figures)
+    ends = sorted(f.end for f in clause.figures)
+    own = text[max((e for e in ends if e <= figure.start), default=0) : min((b for b in starts if b > figure.start), default=len(text))]
+    positions = [m.start() for zh in focus for m in re.finditer(re.escape(zh), text)]
     distance = min((abs(p - figure.start) for p in positions), default=len(text))
-    return (1.0 if unit_asked else 0.0) + 1.0 / (1 + distance)
+    return (1.0 if unit_asked else 0.0) + 0.5 * sum(zh in own for zh in focus) / max(len(focus), 1) + 0.5 / (1 + distance)
 
 
 def _in_name(before: str) -> bool:

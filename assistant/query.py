@@ -293,7 +293,7 @@ class QueryPlanner:
             years=years if compare else years[:1],
             places=named, kinds=kinds, units=units, compare=compare,
             sides=self._sides(question, language, named) if compare or two_part else [],
-            side_reports=_side_reports(question, named) if compare or two_part else [],
+            side_reports=self._side_reports(question, language, named, places) if compare or two_part else [],
             about_publication=bool(_PUBLICATION.search(question)),
             wider_places=wider if not whole else [],
             unindexed_places=[] if named else places.unindexed(question),
@@ -337,6 +337,17 @@ class QueryPlanner:
         if not any(sides):
             return []
         return [side or other for side, other in zip(sides, sides[::-1])]
+
+    def _side_reports(
+        self, question: str, language: Language, named: dict[str, set[str]], places: PlaceIndex
+    ) -> list[set[str]]:
+        """For "汉滨区2024年的X和略阳县2022年的X" (or "Changsha County vs Xuchang"), the reports of the place each
+        side names: each side's figure comes from its own."""
+        found = []
+        for part in _side_parts(question)[:2]:
+            in_part = places.in_chinese(part) if language == "zh" else places.in_english(english_words(part), self._knows)
+            found.append(set().union(*(ids for name, ids in in_part.items() if name in named)))
+        return found if len(found) == 2 and all(found) and found[0] != found[1] else []
 
     def _latin_terms(self, text: str) -> list[Term]:
         """English the user wrote into a Chinese question (GDP, APP), read through the glossary."""
@@ -466,15 +477,6 @@ def _side_parts(question: str) -> list[str]:
     if len(parts) < 2 or not all(_HOW_MANY.search(p) for p in parts):  # "哪个多?多多少?" weighs two things
         parts = [p for p in _SIDE_SPLIT.split(question) if p and p.strip()]
     return parts
-
-
-def _side_reports(question: str, named: dict[str, set[str]]) -> list[set[str]]:
-    """For "汉滨区2024年的X和略阳县2022年的X", the reports of the place each side names: each figure from its own."""
-    parts = _side_parts(question)
-    found = [
-        set().union(*(ids for name, ids in named.items() if name in part or name[:-1] in part)) for part in parts[:2]
-    ]
-    return found if len(found) == 2 and all(found) and found[0] != found[1] else []
 
 
 def _listed_en(words: list[str], terms: list[Term]) -> frozenset[str]:

@@ -395,3 +395,9 @@ def test_a_difference_of_figures_written_with_a_magnitude_is_given_in_full_in_en
     text = "面向全县3万新录用公务员、5万行政执法人员集中宣讲。"
     draft = _extract(bot, "How many more law-enforcement officers than new civil servants got the briefing?", text)
     assert "50,000 − 30,000 = 20,000" in _lines(draft.answer)
+
+
+def test_of_figures_in_one_clause_the_one_whose_own_words_name_what_is_counted_answers(bot: Assistant) -> None:
+    text = "法律顾问对全区53份重要文件、15份重要合同进行了合法性审查。"
+    draft = _extract(bot, "审查了多少份重要合同?", text)
+    assert "**15份**" in _lines(draft.answer) and "**53份**" not in _lines(draft.answer)

@@ -79,3 +79,9 @@ def test_english_a_user_writes_into_a_chinese_question_is_read_through_the_gloss
     answer = bot.ask("某某县2024年GDP是多少亿元?")
     assert answer.found and "77.41" in answer.answer.split("\n\n")[0]
 
+
+
+def test_an_english_compare_takes_each_side_from_the_place_it_names(bot: Assistant) -> None:
+    answer = bot.ask("How much did GDP grow in Moumou County in 2024 vs Lingyi County in 2022?")
+    lead = answer.answer.split("\n\n")[0]
+    assert "**7.9%**" in lead and "**4.1%**" in lead and "52.3" not in lead
