@@ -71,7 +71,9 @@ _UNIT_AFTER = r"(?:\s*[万亿]?(?:" + _COUNT_UNIT + "))?"
 _ARITHMETIC = re.compile(
     rf"(?P<first>{_NUM}){_UNIT_AFTER}(?P<steps>(?:\s*{_OP}\s*{_NUM}{_UNIT_AFTER})+)\s*(?P<sign>=|≈|≒)\s*"
     rf"(?P<result>{_NUM})(?P<percent>\s*%)?"
-    rf"|(?P<result_>{_NUM})(?P<percent_>\s*%)?{_UNIT_AFTER}\s*[(（]\s*(?P<first_>{_NUM}){_UNIT_AFTER}"
+    # the result first: 15件(其中3件+12件), 15 applications in total (3 + 12)
+    rf"|(?P<result_>{_NUM})(?P<percent_>\s*%)?{_UNIT_AFTER}(?:\s+[A-Za-z][A-Za-z-]*){{0,4}}\s*[(（]"
+    rf"\s*(?:[\u4e00-\u9fff]{{1,4}}\s*)?(?P<first_>{_NUM}){_UNIT_AFTER}"
     rf"(?P<steps_>(?:\s*{_OP}\s*{_NUM}{_UNIT_AFTER})+)\s*[)）]"
 )
 _STEP = re.compile(rf"\s*({_OP})\s*{_NUM}{_UNIT_AFTER}")
@@ -423,7 +425,7 @@ def _unsupported_arithmetic(
     must say what is computed."""
     words = _blank(text, [m.span() for m in _ARITHMETIC.finditer(text)])
     terms = _terms(words, lexicon)
-    says_what = bool(_SAYS_WHAT.search(words) or terms)
+    says_what = bool(_SAYS_WHAT.search(re.sub(_NUM, " ", text)) or terms)  # "11 leads in total (7 + 4)"
 
     def supported(x: float) -> bool:  # stated and held, or shown before, or held where the words point
         return any(math.isclose(x, k, rel_tol=1e-9) for k in known) or bool(cited) and _held(

@@ -185,3 +185,10 @@ def test_arithmetic_as_models_write_it() -> None:
 def test_a_result_worked_out_may_be_stated_again_in_its_own_sentence_only() -> None:
     assert unsupported_figures("249 − 199 = 50: legal aid cases exceeded duty-lawyer help by 50 [1]", [REPORT]) == []
     assert unsupported_figures("全年共受理法律援助案件50件[1]。两者相差249 − 199 = 50件[1]。", [REPORT]) == [50.0]
+
+
+def test_a_result_stated_first_may_carry_its_words_before_the_working() -> None:
+    source = citation(1, "筛查案件线索11条,其中主动上报7条,上级下发4条。")
+    assert unsupported_figures("The bureau screened 11 leads in total (7 + 4) [1]", [source]) == []
+    assert unsupported_figures("The bureau screened 12 leads in total (7 + 4) [1]", [source]) == [12.0]
+    assert unsupported_figures("筛查案件线索共11条(其中7条+4条)[1]", [source]) == []
