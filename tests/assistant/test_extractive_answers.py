@@ -401,3 +401,8 @@ def test_of_figures_in_one_clause_the_one_whose_own_words_name_what_is_counted_a
     text = "法律顾问对全区53份重要文件、15份重要合同进行了合法性审查。"
     draft = _extract(bot, "审查了多少份重要合同?", text)
     assert "**15份**" in _lines(draft.answer) and "**53份**" not in _lines(draft.answer)
+
+
+def test_a_compound_is_not_hinted_by_its_last_part(bot: Assistant) -> None:
+    text = "受理法律援助案件249件,其中普通程序案件147件。"
+    assert not _extract(bot, "受理了多少件简易程序法律援助案件?", text).found
