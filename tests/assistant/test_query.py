@@ -191,3 +191,15 @@ def test_more_x_than_y_counts_both_heads(planner: QueryPlanner) -> None:
     plan = planner.plan("How many more law-enforcement officers than new civil servants got the briefing?", PLACES)
     heads = {t.zh for t in plan.terms if t.focus and not t.qualifier}
     assert {"行政执法人员", "公务员"} <= heads
+
+
+def test_how_many_rounds_of_a_thing_counts_the_thing(planner: QueryPlanner) -> None:
+    plan = planner.plan("How many rounds of inspections were held?", PLACES)
+    focus = {t.en for t in plan.terms if t.focus}
+    assert focus and "rounds" not in focus and "round" not in focus
+
+
+def test_a_word_holding_a_character_that_means_with_does_not_split_a_compare(planner: QueryPlanner) -> None:
+    plan = planner.plan("云冈区审查的行政合同和南乐县审查的重要合同哪个多?", PLACES)
+    assert len(plan.sides) == 2 and all(any(t.zh == "合同" for t in side) for side in plan.sides)
+    assert plan.side_reports == [{"yungang"}, {"nanle"}]
