@@ -288,11 +288,12 @@ class QueryPlanner:
         compare = bool(_COMPARE.search(question))
         two_part = bool(_TWO_PART.search(question))
         figures_asked = min(3, max(1, len(_HOW_MANY.findall(question))))
+        counted = [t for t in terms if t.focus] if compare else []  # what both sides of a compare count
         return QueryPlan(
             question=question, language=language, terms=terms, search_text=search_text, year=year,
             years=years if compare else years[:1],
             places=named, kinds=kinds, units=units, compare=compare,
-            sides=self._sides(question, language, named) if compare or two_part else [],
+            sides=self._sides(question, language, named, counted) if compare or two_part else [],
             side_reports=self._side_reports(question, language, named, places) if compare or two_part else [],
             about_publication=bool(_PUBLICATION.search(question)),
             wider_places=wider if not whole else [],
@@ -320,7 +321,9 @@ class QueryPlanner:
         qualifiers = [by_position[p] for p in sorted(by_position)[:-1]]
         return [group[0] for group in qualifiers if not any(self.vocabulary(t.zh) for t in group)]
 
-    def _sides(self, question: str, language: Language, named: dict[str, set[str]]) -> list[list[Term]]:
+    def _sides(
+        self, question: str, language: Language, named: dict[str, set[str]], counted: list[Term]
+    ) -> list[list[Term]]:
         """The two subjects of "A和B哪个多" / "A or B, which is more", each with its own terms. A side that
         names only its place and year (某县2024年和另一县2022年的地区生产总值) weighs the other's indicator."""
         parts = _side_parts(question)
@@ -336,7 +339,11 @@ class QueryPlanner:
             sides.append([t for t in terms if len(t.zh) > 1 and t.zh not in NOT_CONTENT])
         if not any(sides):
             return []
-        return [side or other for side, other in zip(sides, sides[::-1])]
+        # In a compare, a side that names none of what is counted counts it too: "A和B的推文数量" counts 推文 for A.
+        return [
+            (side if any(t.zh == c.zh for t in side for c in counted) else side + counted) if side else other
+            for side, other in zip(sides, sides[::-1])
+        ]
 
     def _side_reports(
         self, question: str, language: Language, named: dict[str, set[str]], places: PlaceIndex

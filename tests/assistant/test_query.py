@@ -203,3 +203,8 @@ def test_a_word_holding_a_character_that_means_with_does_not_split_a_compare(pla
     plan = planner.plan("云冈区审查的行政合同和南乐县审查的重要合同哪个多?", PLACES)
     assert len(plan.sides) == 2 and all(any(t.zh == "合同" for t in side) for side in plan.sides)
     assert plan.side_reports == [{"yungang"}, {"nanle"}]
+
+
+def test_each_side_of_a_compare_counts_what_the_question_counts(planner: QueryPlanner) -> None:
+    plan = planner.plan("云冈区公共法律服务中心和南乐县的中心2025年受理的法律援助案件差多少?", PLACES)
+    assert len(plan.sides) == 2 and all(any(t.zh == "案件" for t in side) for side in plan.sides)
