@@ -152,7 +152,7 @@ def test_a_figure_is_held_only_where_the_answers_words_fit_no_other_figure_of_it
 
 def test_what_a_later_clause_adds_belongs_to_its_own_figure(glossary: Glossary) -> None:
     assert unsupported_figures("已办结行政复议案件84件[1]", [REPORT]) == [84.0]
-    assert unsupported_figures("84 reconsideration cases were concluded [1]", [REPORT], glossary=glossary) == [84.0]
+    assert unsupported_figures("84 reconsideration cases were closed [1]", [REPORT], glossary=glossary) == [84.0]
     assert unsupported_figures("全年共接收行政复议案件84件,已办结75件[1]", [REPORT]) == []
 
 

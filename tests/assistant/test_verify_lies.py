@@ -28,9 +28,9 @@ from index import IndexReader, Settings
 
 # topic: (question, the words of the sentence its figures stand in)
 TOPICS = {
-    "aid": ("云冈区2025年受理了多少件法律援助案件?", "受理法律援助案件249件"),
+    "aid": ("云冈区2025年的法律援助案件受理量是多少?", "受理法律援助案件249件"),
     "review": ("云冈区2025年接收了多少件行政复议案件?", "接收行政复议案件84件"),
-    "approvals": ("云冈区2025年受理了多少件审批事项?", "受理各类审批事项24979件"),
+    "approvals": ("2025年云冈区各类审批事项的受理数量是多少?", "受理各类审批事项24979件"),
     "publicity": ("云冈区全年组织开展了多少次走街入户普法宣传活动?", "走街入户宣传活动554次"),
     "training": ("云冈区开展了几期习近平法治思想专题培训?", "开展专题培训4期"),
 }
@@ -56,7 +56,7 @@ LIES = [
     ("aid", "受理法律援助案件147件[n]。"),
     ("aid", "法律援助199件[n]。"),
     ("review", "已办结行政复议案件84件[n]。"),
-    ("review", "The district concluded 84 administrative reconsideration cases [n]."),
+    ("review", "Over the year 84 reconsideration cases were closed [n]."),
     # unit swaps
     ("aid", "受理法律援助案件249万元[n]。"),
     ("aid", "The legal aid centre accepted 249 million yuan of cases [n]."),
