@@ -545,9 +545,8 @@ def _distinct(ranked: list[tuple[_Clause, Figure]], n: int) -> list[tuple[_Claus
 
 def _english_figure(figure: Figure) -> str:
     """2.8万余人次 → more than 28,000; 31.8亿元 → 3.18 billion: the value an English reader expects."""
-    scale = 10**8 if figure.unit.startswith("亿") else 10**4 if figure.unit.startswith("万") else 1
-    if scale > 1:
-        number = _english_value(figure.value * scale)
+    if figure.in_full != figure.value:
+        number = _english_value(figure.in_full)
     else:
         number = figure.number if figure.number[0].isdigit() else f"{figure.value:g}"
     number += "%" if figure.unit == "%" else ""
@@ -573,14 +572,10 @@ def _difference(plan: QueryPlan, first: Figure, second: Figure) -> str:
         high, low = sorted((first.value, second.value), reverse=True)
         written = format_value
     else:
-        high, low = sorted((_in_full(first), _in_full(second)), reverse=True)
+        high, low = sorted((first.in_full, second.in_full), reverse=True)
         written = format_value if plan.language == "zh" else _with_commas
     expression = f"{written(high)} − {written(low)} = {written(round(high - low, 6))}"
     return f"相差:{expression}" if plan.language == "zh" else f"Difference: {expression}"
-
-
-def _in_full(figure: Figure) -> float:
-    return figure.value * {"万": 1e4, "亿": 1e8}.get(figure.unit[:1], 1.0)
 
 
 def _with_commas(value: float) -> str:

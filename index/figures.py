@@ -47,6 +47,11 @@ class Figure:
     def is_date_part(self) -> bool:
         return self.unit in ("年", "月", "日")
 
+    @property
+    def in_full(self) -> float:
+        """The value with its magnitude: 2.8万 is 28000, 31.8亿 is 3180000000."""
+        return round(self.value * _CN_UNITS[self.unit[:1]], 6) if self.unit[:1] in ("万", "亿") else self.value
+
 
 def fold(text: str) -> str:
     """Full-width digits and signs to ASCII (NFKC), so ９０％ reads as 90%."""
@@ -96,8 +101,8 @@ def _numbers(text: str, in_full: bool) -> set[float]:
     text = _ENGLISH_MAGNITUDE.sub(" ", text)
     for figure in find_figures(text):
         values.add(figure.value)
-        if in_full and figure.unit[:1] in ("万", "亿"):
-            values.add(round(figure.value * _CN_UNITS[figure.unit[:1]], 6))
+        if in_full:
+            values.add(figure.in_full)
     values.update(float(n.replace(",", "")) for n in re.findall(r"\d+(?:,\d{3})*(?:\.\d+)?", text))
     return values
 
