@@ -16,7 +16,7 @@ from assistant.cite import cite, sentences
 from assistant.figure_table import format_value
 from assistant.glossary import Glossary, Term
 from assistant.query import NOT_CONTENT, QueryPlan
-from assistant.retrieve import TITLE, figure_kind, names_several
+from assistant.retrieve import GIVEN_WEIGHT, TITLE, figure_kind, names_several
 from assistant.types import Citation, Draft, Passage
 from index.figures import Figure, find_figures, fold
 
@@ -244,8 +244,9 @@ class ExtractiveAnswerer:
             if sentence is None or _HEADING_SENTENCE.match(passage.text[slice(*sentence)]):
                 return None
         citation = cite(1, passage, *sentence)
+        issuer = f"《{passage.title}》" if plan.asks_issuer else ""  # the sentence says what was done, the title by whom
         if plan.language == "zh":
-            return Draft(answer=f"{citation.quote} [1]", found=True, citations=[citation])
+            return Draft(answer=f"{issuer + ':' if issuer else ''}{citation.quote} [1]", found=True, citations=[citation])
         titles = list(dict.fromkeys(TITLE.findall(citation.quote))) if plan.listing else []
         # The figures the quoted sentence gives stand in the answer line, not only in the quote below it.
         figures = [f for f in find_figures(fold(citation.quote)) if f.unit and not _is_date(f)]  # not "4." markers
@@ -254,7 +255,7 @@ class ExtractiveAnswerer:
         ))
         lead = (
             "The report names: " + "; ".join(titles) if titles
-            else f"The report says ({self._gloss(plan, citation.quote)})" + (f" — {stated}:" if stated else ":")
+            else f"{issuer or 'The report'} says ({self._gloss(plan, citation.quote)})" + (f" — {stated}:" if stated else ":")
         )
         return Draft(answer=f"{lead} [1]\n\n> {citation.quote}", found=True, citations=[citation])
 
@@ -294,10 +295,12 @@ def _score(plan: QueryPlan, clause: _Clause) -> float:
     """How well a clause answers: the question's terms in it, in its sentence so far (or the figureless one
     before), in its section."""
     text = clause.passage.text
-    own = plan.coverage(text[slice(*clause.subject)] + clause.text)
+    # What the sentence said before the clause (its subject: “粤省事”微信公众号…,粉丝量超3800万) counts half.
+    own = plan.coverage(text[slice(*clause.subject)] + clause.text, text[clause.sentence[0] : clause.span[0]])
     # The title names the issuing office and place, which a clause leaves unsaid.
     context = plan.coverage(_counted_in(clause), f"{clause.passage.section} {clause.passage.title}")
     score = OWN_WEIGHT * own + (1 - OWN_WEIGHT) * context + 0.05 / (1 + clause.passage_rank)
+    score += GIVEN_WEIGHT * plan.holds_given(text[slice(*clause.sentence)])
     hinted = clause.figures and not _names_what_is_counted(plan, clause, heads_hinted=False)
     return score * HINTED_WEIGHT if hinted else score
 

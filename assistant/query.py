@@ -17,6 +17,7 @@ from assistant.glossary import Dictionary, Glossary, Term, english_words, singul
 from assistant.language import detect_language
 from assistant.places import PlaceIndex
 from assistant.types import Language
+from index.figures import held_numbers, numbers_in
 from index.lexical import tokenize
 
 UNIT_KINDS = {
@@ -90,6 +91,13 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # "各多少", "the breakdown": every figure of the sentence that answers, not one. (分别 asks of the things
 # it names, and a 分别 sentence gives theirs together.)
 _EACH = re.compile(r"各(?:是|有|为)?(?:多少|几)|\b(each|breakdown|broken down)\b", re.I)
+# Asks which government or office did something: the answer names the report's issuer.
+_WHICH_ISSUER = re.compile(
+    r"哪(?:个|一个|家|些)?(?:省|市|区|县|旗|州|地方|地区|部门|单位|局|委|政府)"
+    r"|\b(?:which|what)\s+(?:province|city|district|county|banner|prefecture|place|department|bureau|ministry|"
+    r"commission|government|office|agency|authority|administration)s?\b",
+    re.I,
+)
 _LISTING = re.compile(r"^\s*(which|list|name)\b|\bwhat (kinds?|types?|sorts?) of\b|哪些|哪几|有什么|列举", re.I)
 # Words that say what kind of figure is asked, not what it is about.
 NOT_CONTENT = frozenset(
@@ -160,10 +168,12 @@ class QueryPlan:
     each: bool = False  # asks for each of several figures ("各多少", "the breakdown")
     ordinal: bool = False  # asks which one in a series (第几次会议, "which session")
     asks_why: bool = False  # asks for a reason or purpose ("why", 为什么, 原因)
+    asks_issuer: bool = False  # asks which government or office ("哪个省", "which district")
     listing: bool = False  # asks which things ("which trainings", "哪些文件")
     listed: frozenset[str] = frozenset()  # Chinese words for the things listed (培训, 规范性文件)
     unmentioned: list[Term] = field(default_factory=list)  # qualifiers of what is counted no report uses
     across: TableQuestion | None = None  # a question over many reports' figures (rank, total, trend …)
+    given: frozenset[float] = frozenset()  # figures the question itself states ("which district passed 12 million")
 
     @property
     def report_ids(self) -> set[str] | None:
@@ -199,6 +209,11 @@ class QueryPlan:
             found += hit * weight
             total += 0.0 if group[0].source == "dictionary" else weight
         return min(1.0, found / total) if total else 0.0
+
+    def holds_given(self, text: str) -> float:
+        """Share of the figures the question states that ``text`` holds: a user quoting a figure points to
+        the sentence that gives it."""
+        return len(self.given & held_numbers(text)) / len(self.given) if self.given else 0.0
 
     def groups(self) -> list[list[Term]]:
         """The question's concepts, each with its Chinese renderings."""
@@ -301,6 +316,7 @@ class QueryPlanner:
             # "How many items, across how many departments": the class is one figure's, not every one's.
             counts=_counted_class(question, language, units) if figures_asked == 1 else None,
             change=bool(_EN_CHANGE.search(question) or _ZH_CHANGE.search(question)),
+            asks_issuer=bool(_WHICH_ISSUER.search(question)),
             listing=bool(_LISTING.search(question)), listed=listed, each=bool(_EACH.search(question)),
             ordinal=bool(re.search(r"第几|\bwhich (session|meeting|plenary|round|time)\b", question, re.I)),
             asks_why=bool(re.search(r"\bwhy\b|\bwhat for\b|\bpurpose\b|为什么|为何|原因|目的", question, re.I)),
@@ -308,6 +324,7 @@ class QueryPlanner:
             unmentioned=unmentioned,
             figures_asked=figures_asked,
             across=_across(question, language),
+            given=_given_figures(question),
         )
 
     def _unmentioned(self, terms: list[Term]) -> list[Term]:
@@ -589,6 +606,12 @@ def _counted_class(question: str, language: Language, units: set[str]) -> str | 
 
 def _kinds(text: str, patterns: dict[str, re.Pattern[str]]) -> set[str]:
     return {kind for kind, pattern in patterns.items() if pattern.search(text)}
+
+
+def _given_figures(question: str) -> frozenset[float]:
+    """The figures a question states in digits, years aside (下一年 and 一件 are words, not figures)."""
+    digits = re.sub(r"[零〇一二两三四五六七八九十百千]", " ", question)
+    return frozenset(v for v in numbers_in(digits) if not (1900 <= v <= 2100 and v.is_integer()))
 
 
 def _across(question: str, language: Language) -> TableQuestion | None:

@@ -21,6 +21,7 @@ from index.reader import IndexReader
 TITLE = re.compile(r"《[^《》]{2,80}》")  # a named document, plan or campaign
 _RRF_K = 60
 _CANDIDATES = 30
+GIVEN_WEIGHT = 0.2  # a passage holding the figures the question states
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class HybridRetriever:
     @staticmethod
     def _score(plan: QueryPlan, chunk: ChunkRecord, fused: float) -> float:
         fit = kind_match(plan, chunk.text) if plan.kinds else names_several(plan, chunk.text) if plan.listing else 0.0
-        return 0.35 * fused + 0.5 * plan.coverage(chunk.text, chunk.section) + 0.15 * fit
+        return 0.35 * fused + 0.5 * plan.coverage(chunk.text, chunk.section) + 0.15 * fit + GIVEN_WEIGHT * plan.holds_given(chunk.text)
 
 
 def kind_match(plan: QueryPlan, text: str) -> float:

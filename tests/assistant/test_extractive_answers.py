@@ -406,3 +406,10 @@ def test_of_figures_in_one_clause_the_one_whose_own_words_name_what_is_counted_a
 def test_a_compound_is_not_hinted_by_its_last_part(bot: Assistant) -> None:
     text = "受理法律援助案件249件,其中普通程序案件147件。"
     assert not _extract(bot, "受理了多少件简易程序法律援助案件?", text).found
+
+
+def test_a_figure_the_question_states_points_to_the_sentence_that_gives_it(bot: Assistant) -> None:
+    text = "深化审批制度改革,企业开办审批事项全部纳入清单管理。企业开办审批时限由20个工作日压缩至5个工作日。"
+    draft = _extract(bot, "哪个县把企业开办审批从20天压到了5天?", text)
+    assert draft.found and "20个工作日压缩至5个工作日" in draft.answer
+    assert draft.answer.startswith("《某县2024年法治政府建设年度报告》")

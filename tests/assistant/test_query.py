@@ -208,3 +208,18 @@ def test_a_word_holding_a_character_that_means_with_does_not_split_a_compare(pla
 def test_each_side_of_a_compare_counts_what_the_question_counts(planner: QueryPlanner) -> None:
     plan = planner.plan("云冈区公共法律服务中心和南乐县的中心2025年受理的法律援助案件差多少?", PLACES)
     assert len(plan.sides) == 2 and all(any(t.zh == "案件" for t in side) for side in plan.sides)
+
+
+def test_figures_the_question_states_are_read_years_aside(planner: QueryPlanner) -> None:
+    assert planner.plan("哪个县2024年的网上办件量超过了3.6万件?", PLACES).given == {3.6}
+    assert planner.plan("Which county's online filings passed 36 thousand in 2024?", PLACES).given == {36000}
+    assert not planner.plan("How many legal aid cases in 2025?", PLACES).given
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [("哪个区把审批时限压缩了一半?", True), ("Which bureau ran the pilot?", True), ("哪些文件被废止了?", False),
+     ("Which regulations were revised?", False)],
+)
+def test_a_question_asking_which_government_or_office_is_told(planner: QueryPlanner, question: str, asks: bool) -> None:
+    assert planner.plan(question, PLACES).asks_issuer is asks
