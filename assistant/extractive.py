@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from assistant.cite import cite, sentences
 from assistant.figure_table import format_value
 from assistant.glossary import Glossary, Term
+from assistant.number_words import english_number_words
 from assistant.query import NOT_CONTENT, QueryPlan
 from assistant.retrieve import GIVEN_WEIGHT, TITLE, figure_kind, names_several
 from assistant.types import Citation, Draft, Passage
@@ -190,12 +191,14 @@ class ExtractiveAnswerer:
         )
 
     def _gloss(self, plan: QueryPlan, text: str) -> str:
-        """The question's own English words for what the Chinese text names; else the glossary's."""
+        """The question's own English words for what the Chinese text names; else the glossary's. Never a
+        number word ("ten thousand" for 万): it would read as a figure."""
         named = [
             t.en for t in plan.terms
             if t.source == "glossary" and t.en and len(t.zh) > 1 and t.zh in text and t.zh not in NOT_CONTENT
         ]
-        return ", ".join(dict.fromkeys(named or self.glossary.english_for(text)[:4])) or "as quoted"
+        words = [en for en in named or self.glossary.english_for(text) if not english_number_words(en)]
+        return ", ".join(dict.fromkeys(words[: len(named) or 4])) or "as quoted"
 
     @staticmethod
     def _n(citations: list[Citation], clause: _Clause) -> int:

@@ -133,6 +133,8 @@ def _place_names() -> _PlaceNames:
     return _PlaceNames(frozenset(with_level | major), frozenset(with_level), pinyin)
 
 
+_NAME_GOES_ON = 2  # characters after a place word that show it inside a longer name
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
 _PLACE_NAME = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]{2,12}")  # not a sentence a title parse let through
 _OPENING_CHARS = 200
 
@@ -155,6 +157,19 @@ def _opening_places(report: ReportRecord) -> list[Place]:
     while (follows := at.get(start + len(chain))) is not None:
         chain += follows
     return place_units(chain)
+
+
+def _file_name_places(report: ReportRecord) -> list[Place]:
+    """A report whose text names no place of its own (各位代表:现在,我代表市人民政府…): the place its file name
+    gives, in Chinese (玉林市政府工作报告.txt) or in pinyin (yulin-2025.txt: every place CC-CEDICT reads so)."""
+    stem = re.split(r"[\\/]", report.path)[-1].rsplit(".", 1)[0]
+    if re.search(r"[\u4e00-\u9fff]", stem):
+        return [p for p in place_units(stem) if _PLACE_NAME.fullmatch(p.name) and p.name.endswith(_SUFFIXES)]
+    words = {w for w in re.split(r"[^a-z]+", stem.lower()) if len(w) >= 4}
+    return [
+        unit for name, place in _cedict_places().items()
+        if "".join(place.reading.split()).lower() in words for unit in place_units(name)
+    ]
 
 
 def _mentions(text: str) -> list[tuple[int, str]]:
@@ -191,7 +206,8 @@ class PlaceIndex:
             named = [p for p in place_units(report.place) if _PLACE_NAME.fullmatch(p.name)] if report.place else [
                 p for p in place_units(report.title) if _PLACE_NAME.fullmatch(p.name) and p.name.endswith(_SUFFIXES)
             ]  # a title the metadata found no place in names one only with its level (not 政府工作报告)
-            self.by_report[report.report_id] = named or _opening_places(report)
+            self.by_report[report.report_id] = named or _opening_places(report) or _file_name_places(report)
+        self._texts = [report.text for report in reports]
         # Names and stems of the indexed places (云冈区, 云冈): a place inside or around one is not "unindexed".
         self._indexed = {name for places in self.by_report.values() for p in places for name in (p.name, p.stem)}
 
@@ -225,6 +241,7 @@ class PlaceIndex:
         found = [
             zh for zh in names.chinese
             if (zh in words or (zh in question and zh in names.with_level)) and not any(zh in n for n in indexed)
+            and not self._inside_a_name(question, zh)
         ]
         # In English a major place by name (Henan, Shanghai), any other with its level (Chaoyang District):
         # Jinping alone is as likely a person (Xi Jinping) as a county.
@@ -235,6 +252,13 @@ class PlaceIndex:
             if word and zh and not any(zh in name or name in zh for name in indexed):
                 found.append(word)
         return [name for name in found if not any(name != other and name in other for other in found)]
+
+    def _inside_a_name(self, question: str, place: str) -> bool:
+        """龙潭临港产业园: a place word the reports write inside a longer name (of a park, a title) names that,
+        not a government the reports leave out."""
+        at = question.find(place)
+        after = question[at + len(place) : at + len(place) + _NAME_GOES_ON]
+        return len(after) == _NAME_GOES_ON and bool(_CJK.fullmatch(after)) and any(place + after in t for t in self._texts)
 
     def covers_whole(self, name: str) -> bool:
         """Whether some report is *of* this place, not only of a district inside it."""

@@ -38,7 +38,7 @@ from assistant.cite import sentences
 from assistant.number_words import chinese_numerals, english_number_words
 from assistant.query import NOT_CONTENT
 from assistant.types import Citation, Passage
-from index.figures import UNITS, Figure, find_figures, fold, held_numbers
+from index.figures import CHINESE_NUMERALS, UNITS, Figure, find_figures, fold, held_numbers
 from index.lexical import init_jieba
 
 if TYPE_CHECKING:
@@ -59,6 +59,8 @@ _MARKER = re.compile(r"\[(\d+)\]")
 # (…249件。[1]) belong to it. A semicolon does not end one: "249 (249件); 199 (199件): [1]" cites both.
 _ANSWER_SENTENCE = re.compile(r"(?:[^。！？!?\n.]|\.(?!\s|$))+(?:[。！？!?.]+|$)(?:[ \t]*\[\d+\])*|\n")
 _QUOTE_LINE = re.compile(r"^\s*>\s?")
+_CJK_TEXT = re.compile(r"[\u4e00-\u9fff]")
+_COPIED_CHARACTERS = 6  # Chinese characters a copied sentence needs besides its figures: 受理案件 alone says little
 # Dates and document numbers: numbers that count nothing.
 _DATES = re.compile(
     r"\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}日?|\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日|\d{1,2}月份?"
@@ -164,6 +166,9 @@ def unsupported_figures(
     for sentence in _answer_sentences(answer, by_n):
         cited = [by_n[n] for n in dict.fromkeys(int(n) for n in _MARKER.findall(sentence)) if n in by_n]
         text = fold(_MARKER.sub(lambda m: " " * len(m.group()), sentence))
+        if _copied(sentence, cited):
+            known |= {v for f in _figures_in_answer(text) for v in f.values}
+            continue
         text, loose = _without_dates(text)
         held_loosely = _years_held(cited) | set(dates)
         unsupported += [v for v in loose if v not in held_loosely]
@@ -214,6 +219,14 @@ def _answer_sentences(answer: str, by_n: dict[int, Citation]) -> Iterable[str]:
                 continue
         line = _LIST_MARKER.sub(lambda m: " " * len(m.group()), line, count=1)
         yield from (m.group() for m in _ANSWER_SENTENCE.finditer(line) if m.group().strip())
+
+
+def _copied(sentence: str, cited: list[Citation]) -> bool:
+    """A sentence copied word for word from the passage it cites (其中**42件**予以公开 [1]) states each figure
+    with the source's own words: held as stated. Long enough to carry those words."""
+    words = _MARKER.sub("", sentence).replace("**", "").strip().rstrip("。;；,，:：").strip()
+    characters = [ch for ch in _CJK_TEXT.findall(words) if ch not in CHINESE_NUMERALS]
+    return len(characters) >= _COPIED_CHARACTERS and any(words in c.text for c in cited)
 
 
 def _without_dates(text: str) -> tuple[str, list[float]]:

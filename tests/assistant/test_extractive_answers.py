@@ -413,3 +413,4 @@ def test_a_figure_the_question_states_points_to_the_sentence_that_gives_it(bot: 
     draft = _extract(bot, "哪个县把企业开办审批从20天压到了5天?", text)
     assert draft.found and "20个工作日压缩至5个工作日" in draft.answer
     assert draft.answer.startswith("《某县2024年法治政府建设年度报告》")
+

@@ -110,3 +110,24 @@ def test_the_words_before_a_place_in_a_title_are_not_part_of_it(title: str, plac
     record = ReportRecord(report_id="r", path="", content_hash="", title=title, publisher=None, published=None,
                           year=2024, place=None, header="", body_start=0, text="", n_chunks=0, indexed_at="")
     assert [p.name for p in PlaceIndex([record]).by_report["r"]] == places
+
+
+def _record(text: str, path: str = "") -> ReportRecord:
+    return ReportRecord(report_id="r", path=path, content_hash="", title="r", publisher=None, published=None,
+                        year=2025, place=None, header="", body_start=0, text=text, n_chunks=0, indexed_at="")
+
+
+@pytest.mark.parametrize(("path", "places"), [
+    ("/reports/玉林市2025年政府工作报告.txt", ["玉林市"]),
+    ("/reports/yulin-2025-gzbg.txt", ["榆林", "玉林"]),  # pinyin names every place read so
+    ("/reports/report-2025.txt", []),
+])
+def test_a_report_whose_text_names_no_place_is_of_the_place_its_file_name_gives(path: str, places: list[str]) -> None:
+    record = _record("各位代表:现在,我代表市人民政府,向大会报告政府工作,请予审议。", path)
+    assert sorted(p.name for p in PlaceIndex([record]).by_report["r"]) == sorted(places)
+
+
+def test_a_place_word_inside_a_longer_name_the_reports_hold_is_not_an_unindexed_place() -> None:
+    index = PlaceIndex([_record("龙潭临港产业园产值首次突破300亿元。", "/reports/yulin-2025.txt")])
+    assert index.unindexed("龙潭临港产业园产值多少了?") == []
+    assert index.unindexed("龙潭区2025年产值多少?") == ["龙潭区"]

@@ -192,3 +192,11 @@ def test_a_result_stated_first_may_carry_its_words_before_the_working() -> None:
     assert unsupported_figures("The bureau screened 11 leads in total (7 + 4) [1]", [source]) == []
     assert unsupported_figures("The bureau screened 12 leads in total (7 + 4) [1]", [source]) == [12.0]
     assert unsupported_figures("筛查案件线索共11条(其中7条+4条)[1]", [source]) == []
+
+
+def test_a_sentence_copied_from_its_citation_holds_its_figures_and_serves_as_operands() -> None:
+    source = citation(1, "深入贯彻党的二十大精神,抓实党风廉政、意识形态、巡视整改等关键任务。")
+    assert unsupported_figures("深入贯彻党的二十大精神,抓实党风廉政、意识形态、巡视整改等关键任务 [1]", [source]) == []
+    copied = "全年共接收行政复议案件**84件** [1]\n已办结**75件** [1]\n相差:84 − 75 = 9"
+    assert unsupported_figures(copied, [REPORT]) == []
+    assert unsupported_figures(copied.replace("= 9", "= 19"), [REPORT]) == [19.0]
