@@ -447,7 +447,11 @@ def _mark_focus_en(words: list[str], terms: list[Term]) -> list[Term]:
         cue_end = run_end + len(verb if verb == ["ended", "up"] else verb[:1])
         cue_end += words[cue_end : cue_end + 1] == ["as"]
         run_end = next((j for j in range(cue_end, len(words)) if _ends_noun_phrase(words[j])), len(words))
-    content = [t for t in terms if t.source == "glossary" and t.zh not in NOT_CONTENT and len(t.zh) > 1]
+    content = [
+        t for t in terms
+        if t.source == "glossary" and t.zh not in NOT_CONTENT and len(t.zh) > 1
+        and words[t.position] not in _COUNT_NOUNS
+    ]
     in_run = {t.position for t in content if cue_end <= t.position < min(run_end, cue_end + 9)}
     if not in_run:
         nearby = [t.position for t in content if cue_end <= t.position <= cue_end + 3]
@@ -573,6 +577,9 @@ _OTHER_NOUNS_EN = frozenset(
     "document complaint matter petition consultation visit hearing decision review".split()
 )
 _COUNTED_NOUNS = (("people", _PEOPLE_EN), ("institutions", _INSTITUTIONS_EN), ("other", _OTHER_NOUNS_EN))
+# Nouns that only say "how many" again ("how many items", "broken-promise cases"): the figure's unit (项, 件)
+# counts them; the report need not name them.
+_COUNT_NOUNS = frozenset("case cases item items time times thing things matter matters piece pieces instance instances".split())
 _NOUN_PHRASE_END = frozenset(
     "did do does were was are is have has had on in at by for to from with that which who got received".split()
 )

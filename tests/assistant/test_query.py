@@ -223,3 +223,8 @@ def test_figures_the_question_states_are_read_years_aside(planner: QueryPlanner)
 )
 def test_a_question_asking_which_government_or_office_is_told(planner: QueryPlanner, question: str, asks: bool) -> None:
     assert planner.plan(question, PLACES).asks_issuer is asks
+
+
+def test_a_noun_that_only_says_how_many_again_is_not_what_is_counted(planner: QueryPlanner) -> None:
+    plan = planner.plan("How many broken-promise cases did the government settle?", PLACES)
+    assert "案件" not in {t.zh for t in plan.terms if t.focus}
