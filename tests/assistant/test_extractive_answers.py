@@ -414,3 +414,9 @@ def test_a_figure_the_question_states_points_to_the_sentence_that_gives_it(bot: 
     assert draft.found and "20个工作日压缩至5个工作日" in draft.answer
     assert draft.answer.startswith("《某县2024年法治政府建设年度报告》")
 
+
+
+def test_the_second_part_of_a_two_part_question_is_read_first_beside_the_first_answer(bot: Assistant) -> None:
+    text = "开通涉企服务专线,全年受理企业诉求412件,办结率99%。组织惠企政策宣讲30场,企业满意率96%。"
+    draft = _extract(bot, "How many requests did the enterprise service line handle, and what share was resolved?", text)
+    assert "**412**" in _lines(draft.answer) and "**99%**" in _lines(draft.answer) and "96%" not in _lines(draft.answer)
