@@ -71,6 +71,7 @@ _SIDE_SPLIT = re.compile(
 )
 _HOW_MANY = re.compile(r"\bhow (?:many|much|often)\b|多少|几(?=[个件次项场期人条份名家所批篇位])", re.I)
 # Two questions in one: "how often did A, and how often did B" / "A多少次,B多少次".
+_MORE_OR_LESS = re.compile(r"\b(more|fewer|less|higher|lower|bigger|larger|smaller)\b|[多少高低]", re.I)
 _TWO_PART = re.compile(
     r"\band (how|what)\b.*\?|\bhow (many|much)\b[^?]*\?\s*\S.*\bhow (many|much)\b|(多少|几).*[,，、?？](以及|和|还有)?.*(多少|几)",
     re.I,
@@ -294,6 +295,8 @@ class QueryPlanner:
             kinds.add("count")
         if not kinds and _EACH.search(question):
             kinds.add("any")  # "the breakdown of the legality reviews": their figures
+        if not kinds and _COMPARE.search(question) and _MORE_OR_LESS.search(question):
+            kinds.add("any")  # "who published more interpretations": a figure on each side
         whole = {name for name in named if places.covers_whole(name)}
         wider = [name for name in named if name not in whole]
         if whole:

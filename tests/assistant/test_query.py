@@ -228,3 +228,7 @@ def test_a_question_asking_which_government_or_office_is_told(planner: QueryPlan
 def test_a_noun_that_only_says_how_many_again_is_not_what_is_counted(planner: QueryPlanner) -> None:
     plan = planner.plan("How many broken-promise cases did the government settle?", PLACES)
     assert "案件" not in {t.zh for t in plan.terms if t.focus}
+
+
+def test_a_compare_asking_who_did_more_asks_for_figures(planner: QueryPlanner) -> None:
+    assert planner.plan("Nanle vs Yungang: who published more policy interpretations?", PLACES).kinds == {"any"}
