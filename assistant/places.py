@@ -198,7 +198,8 @@ class PlaceIndex:
     """The places of the indexed reports, looked up by Chinese name or pinyin."""
 
     def __init__(self, reports: list[ReportRecord]) -> None:
-        self.by_report: dict[str, list[Place]] = {}
+        self.by_report: dict[str, list[Place]] = {}  # the report's government, its wider places first
+        self._whole: set[str] = set()  # places some report is of, not only of a district inside them
         for report in reports:
             # The place the metadata read from the title; else what in the title reads as one; else (a page
             # saved without its title, 本年度报告根据…) the government the opening sentence names
@@ -206,7 +207,11 @@ class PlaceIndex:
             named = [p for p in place_units(report.place) if _PLACE_NAME.fullmatch(p.name)] if report.place else [
                 p for p in place_units(report.title) if _PLACE_NAME.fullmatch(p.name) and p.name.endswith(_SUFFIXES)
             ]  # a title the metadata found no place in names one only with its level (not 政府工作报告)
-            self.by_report[report.report_id] = named or _opening_places(report) or _file_name_places(report)
+            self.by_report[report.report_id] = named or _opening_places(report)
+            if not self.by_report[report.report_id]:  # its file name's places are each a guess at its own
+                self.by_report[report.report_id] = guesses = _file_name_places(report)
+                self._whole |= {p.name for p in guesses}
+        self._whole |= {places[-1].name for places in self.by_report.values() if places}
         self._texts = [report.text for report in reports]
         # Names and stems of the indexed places (云冈区, 云冈): a place inside or around one is not "unindexed".
         self._indexed = {name for places in self.by_report.values() for p in places for name in (p.name, p.stem)}
@@ -262,7 +267,7 @@ class PlaceIndex:
 
     def covers_whole(self, name: str) -> bool:
         """Whether some report is *of* this place, not only of a district inside it."""
-        return any(places and places[-1].name == name for places in self.by_report.values())
+        return name in self._whole
 
     def _match(self, named: Callable[[Place], bool]) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}

@@ -420,3 +420,9 @@ def test_the_second_part_of_a_two_part_question_is_read_first_beside_the_first_a
     text = "开通涉企服务专线,全年受理企业诉求412件,办结率99%。组织惠企政策宣讲30场,企业满意率96%。"
     draft = _extract(bot, "How many requests did the enterprise service line handle, and what share was resolved?", text)
     assert "**412**" in _lines(draft.answer) and "**99%**" in _lines(draft.answer) and "96%" not in _lines(draft.answer)
+
+
+def test_a_clause_set_in_another_year_than_the_question_asks_of_yields_to_the_one_set_in_it(bot: Assistant) -> None:
+    text = "2023年全区共办理行政复议案件120件。2024年全区新受理行政复议案件151件,较2023年增长26%。"
+    draft = _extract(bot, "2023年新受理行政复议案件多少件?", text)
+    assert "**120件**" in _lines(draft.answer) and "151" not in _lines(draft.answer)

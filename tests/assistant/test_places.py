@@ -131,3 +131,8 @@ def test_a_place_word_inside_a_longer_name_the_reports_hold_is_not_an_unindexed_
     index = PlaceIndex([_record("龙潭临港产业园产值首次突破300亿元。", "/reports/yulin-2025.txt")])
     assert index.unindexed("龙潭临港产业园产值多少了?") == []
     assert index.unindexed("龙潭区2025年产值多少?") == ["龙潭区"]
+
+
+def test_a_place_guessed_from_a_pinyin_file_name_is_one_the_report_is_wholly_of() -> None:
+    index = PlaceIndex([_record("各位代表:现在,我代表市人民政府,向大会报告政府工作。", "/reports/yulin-2025-gzbg.txt")])
+    assert index.covers_whole("玉林") and index.covers_whole("榆林")  # not only the last guess
