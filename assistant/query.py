@@ -456,6 +456,11 @@ def _mark_focus_en(words: list[str], terms: list[Term]) -> list[Term]:
         and words[t.position] not in _COUNT_NOUNS
     ]
     in_run = {t.position for t in content if cue_end <= t.position < min(run_end, cue_end + 9)}
+    if not in_run and words[cue_end : cue_end + 1] and words[cue_end] in _PREDICATE_VERBS:
+        # "how many ended with the original decision upheld": no noun before the verb; what the clause goes on to
+        # say of them is what is counted
+        stop = next((j for j in range(cue_end, len(words)) if words[j] in ("and", "or", "but")), len(words))
+        in_run = {t.position for t in content if cue_end <= t.position < min(stop, cue_end + PREDICATE_SPAN)}
     if not in_run:
         nearby = [t.position for t in content if cue_end <= t.position <= cue_end + 3]
         in_run = {min(nearby)} if nearby else set()
@@ -582,6 +587,8 @@ _OTHER_NOUNS_EN = frozenset(
 _COUNTED_NOUNS = (("people", _PEOPLE_EN), ("institutions", _INSTITUTIONS_EN), ("other", _OTHER_NOUNS_EN))
 # Nouns that only say "how many" again ("how many items", "broken-promise cases"): the figure's unit (项, 件)
 # counts them; the report need not name them.
+PREDICATE_SPAN = 7
+_PREDICATE_VERBS = frozenset("were was are is got get ended end".split())
 _COUNT_NOUNS = frozenset("case cases item items time times thing things matter matters piece pieces instance instances".split())
 _NOUN_PHRASE_END = frozenset(
     "did do does were was are is have has had on in at by for to from with that which who got received".split()

@@ -187,6 +187,11 @@ def test_a_share_of_things_that_were_something_counts_that_something(planner: Qu
     assert "不予公开" in {t.zh for t in plan.terms if t.focus} and not any(t.focus for t in plan.terms if t.zh == "答复")
 
 
+def test_things_that_only_a_verb_follows_are_counted_by_what_is_said_of_them(planner: QueryPlanner) -> None:
+    plan = planner.plan("Of the reconsideration cases decided, how many ended with the original decision upheld?", PLACES)
+    assert "维持" in {t.zh for t in plan.terms if t.focus and not t.qualifier}
+
+
 def test_more_x_than_y_counts_both_heads(planner: QueryPlanner) -> None:
     plan = planner.plan("How many more law-enforcement officers than new civil servants got the briefing?", PLACES)
     heads = {t.zh for t in plan.terms if t.focus and not t.qualifier}
