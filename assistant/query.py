@@ -539,7 +539,7 @@ def _focus_zh(words: list[str]) -> set[str]:
             window = words[max(0, i - 5) : i]
             window = window[max((j + 1 for j, w in enumerate(window) if w in _ZH_PHRASE_END), default=0) :]
             before = [
-                w for w in window if len(w) > 1 and w not in _ZH_QUESTION_WORDS and w not in NOT_CONTENT
+                w for w in window if len(w.rstrip("了")) > 1 and w not in _ZH_QUESTION_WORDS and w not in NOT_CONTENT
                 and w not in _ZH_VERBS_BEFORE_CUE and w[0] not in _ADVERB_HEADS and not _ZH_TIME_WORD.search(w)
             ]
             # 衔接案件办了多少件: 案件 says no more than 件 does (a report may write 衔接34件); the word before does.
@@ -565,12 +565,13 @@ def _phrase_head(words: list[str], cue: int) -> list[str]:
     return list(dict.fromkeys(content[:1] + content[-1:]))
 
 
-# Verbs and adverbs that stand between a thing and its 多少 (可办率达到多少, 批示大约多少次).
+# Verbs and adverbs that stand between a thing and its 多少 (可办率达到多少, 批示大约多少次); a verb of one
+# character (发了多少条, 搞了几次) says nothing of what is counted either.
 _ZH_TIME_WORD = re.compile(r"[年月]$|^[今去全本当上下前]年")  # 一年, 上半年: when, not what is counted
-_ADVERB_HEADS = "共还已又再都也总"  # 还有几件, 共设了几个: an adverb and its verb, not what is counted
+_ADVERB_HEADS = "共还已又再都也总各"  # 还有几件, 共设了几个, 各发了几条: an adverb and its verb, not what is counted
 _ZH_VERBS_BEFORE_CUE = frozenset(
-    "达到 达 为 是 有 约 大约 缩短 下降 增长 提高 减少 增加 降低 上升 共 一共 累计 超过 占 了 涨 上涨 提升 "
-    "搞 搞了 做 做了 进行 举办 举行 组织 召开 办了".split()
+    "达到 大约 缩短 下降 增长 提高 减少 增加 降低 上升 一共 累计 超过 上涨 提升 "
+    "进行 举办 举行 组织 召开".split()
 )
 _PEOPLE_EN = frozenset(
     "person people official cadre lawyer principal resident staff mediator officer member worker participant "

@@ -237,3 +237,8 @@ def test_a_noun_that_only_says_how_many_again_is_not_what_is_counted(planner: Qu
 
 def test_a_compare_asking_who_did_more_asks_for_figures(planner: QueryPlanner) -> None:
     assert planner.plan("Nanle vs Yungang: who published more policy interpretations?", PLACES).kinds == {"any"}
+
+
+def test_a_light_verb_before_the_cue_is_not_what_a_chinese_question_counts(planner: QueryPlanner) -> None:
+    plan = planner.plan("公益事业建设类信息发了多少条?", PLACES)
+    assert {t.zh for t in plan.terms if t.focus} == {"信息"}
