@@ -279,10 +279,13 @@ class PlaceIndex:
 
 
 def _one_letter_off(word: str, reading: str) -> bool:
-    """One letter replaced, added or dropped: changhun, hanbim, xuchnag is not (two)."""
+    """One letter replaced, added or dropped, or two side by side swapped (a slip of the fingers): changhun,
+    hanbim, xuchnag; hamsim is not (two)."""
     if abs(len(word) - len(reading)) > 1 or word == reading:
         return False
     if len(word) == len(reading):
-        return sum(a != b for a, b in zip(word, reading)) == 1
+        wrong = [i for i, (a, b) in enumerate(zip(word, reading)) if a != b]
+        swapped = len(wrong) == 2 and wrong[1] == wrong[0] + 1 and word[wrong[0]] == reading[wrong[1]] and word[wrong[1]] == reading[wrong[0]]
+        return len(wrong) == 1 or swapped
     short, long = sorted((word, reading), key=len)
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))

@@ -95,6 +95,7 @@ def test_a_place_misspelt_by_one_letter_in_english_is_still_found() -> None:
     assert places.in_english(["hanbim"], known=lambda word: True) == {}  # a word it knows is no typo
     assert places.in_english(["han'bin"]) == {"汉滨区": {"r"}}  # hui'an, xi'an: the apostrophe parts syllables
     assert places.in_english(["hamsim"], known=lambda word: False) == {}  # two letters off
+    assert places.in_english(["hanbni"], known=lambda word: False) == {"汉滨区": {"r"}}  # two letters swapped
     fuzhou = ReportRecord(report_id="f", path="", content_hash="", title="福州市2024年报告", publisher=None,
                           published=None, year=2024, place="福州市", header="", body_start=0, text="", n_chunks=0,
                           indexed_at="")
