@@ -242,3 +242,8 @@ def test_a_compare_asking_who_did_more_asks_for_figures(planner: QueryPlanner) -
 def test_a_light_verb_before_the_cue_is_not_what_a_chinese_question_counts(planner: QueryPlanner) -> None:
     plan = planner.plan("公益事业建设类信息发了多少条?", PLACES)
     assert {t.zh for t in plan.terms if t.focus} == {"信息"}
+
+
+def test_a_filler_adverb_of_speech_is_not_what_is_counted(planner: QueryPlanner) -> None:
+    plan = planner.plan("撤销的到底有几件?", PLACES)
+    assert {t.zh for t in plan.terms if t.focus} == {"撤销"}
