@@ -163,7 +163,7 @@ class Dictionary:
     """English word → Chinese words, reversed from CC-CEDICT; a fallback for words the glossary lacks."""
 
     def __init__(self, cache_dir: Path | None = None) -> None:
-        self._cache = cache_dir / "cedict-reverse.pickle" if cache_dir else None
+        self._cache = cache_dir / "cedict-reverse-v3.pickle" if cache_dir else None
         self._index: dict[str, list[str]] | None = None
         self._lock = threading.Lock()  # concurrent first questions build the index once
 
@@ -208,13 +208,15 @@ def cedict_entries() -> Iterator[tuple[str, str, list[str]]]:
 
 
 def _reverse_cedict() -> dict[str, list[str]]:
-    """Index CC-CEDICT by single-word definitions; earlier senses and 2–4 character words first."""
+    """Index CC-CEDICT by one-word definitions (each of "airport; airfield"); earlier senses and 2–4 character
+    words first."""
     ranked: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for simplified, _, senses in cedict_entries():
         if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", simplified):
             continue
-        for sense, definition in enumerate(senses):
-            definition = re.sub(r"\([^)]*\)|^to ", "", definition).strip().lower()
-            if re.fullmatch(r"[a-z]+", definition):
-                ranked[definition].append((sense * 4 + abs(len(simplified) - 2), simplified))
-    return {word: [zh for _, zh in sorted(options)][:4] for word, options in ranked.items()}
+        for sense, definitions in enumerate(senses):
+            for definition in definitions.split(";"):  # airport; airfield
+                definition = re.sub(r"\([^)]*\)|^\s*to ", "", definition).strip().lower()
+                if re.fullmatch(r"[a-z]+", definition):
+                    ranked[definition].append((sense * 4 + abs(len(simplified) - 2), simplified))
+    return {word: [zh for _, zh in sorted(options)][:8] for word, options in ranked.items()}

@@ -108,7 +108,7 @@ def test_a_malformed_glossary_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_dictionary_fills_in_words_the_glossary_lacks(tmp_path) -> None:
     dictionary = Dictionary(tmp_path)
     assert "熊猫" in dictionary.lookup("panda")
-    assert (tmp_path / "cedict-reverse.pickle").exists()  # cached for the next process
+    assert (tmp_path / "cedict-reverse-v3.pickle").exists()  # cached for the next process
 
 
 def test_concurrent_first_lookups_build_the_dictionary_cache_once(tmp_path: Path) -> None:
@@ -123,7 +123,7 @@ def test_concurrent_first_lookups_build_the_dictionary_cache_once(tmp_path: Path
         thread.join()
 
     assert len(found) == 4 and all(words == found[0] and words for words in found)
-    assert [p.name for p in tmp_path.iterdir()] == ["cedict-reverse.pickle"]
+    assert [p.name for p in tmp_path.iterdir()] == ["cedict-reverse-v3.pickle"]
 
 
 def test_the_year_a_change_is_measured_against_is_not_what_is_counted(planner: QueryPlanner) -> None:
@@ -247,3 +247,11 @@ def test_a_light_verb_before_the_cue_is_not_what_a_chinese_question_counts(plann
 def test_a_filler_adverb_of_speech_is_not_what_is_counted(planner: QueryPlanner) -> None:
     plan = planner.plan("撤销的到底有几件?", PLACES)
     assert {t.zh for t in plan.terms if t.focus} == {"撤销"}
+
+
+def test_an_english_word_the_glossary_lacks_takes_the_dictionary_senses_the_reports_use(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    planner = QueryPlanner(Glossary.load(), Dictionary(tmp_path_factory.mktemp("cache")), vocabulary={"机场"}.__contains__)
+    plan = planner.plan("When did the new airport open?", PLACES)
+    assert [t.zh for t in plan.terms if t.source == "dictionary"] == ["机场"]  # not 空港, an earlier sense
