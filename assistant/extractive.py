@@ -18,6 +18,7 @@ from assistant.glossary import Glossary, Term
 from assistant.number_words import english_number_words
 from assistant.query import NOT_CONTENT, QueryPlan
 from assistant.retrieve import GIVEN_WEIGHT, TITLE, figure_kind, names_several
+from assistant.tables import column_headings, table_cells
 from assistant.types import Citation, Draft, Passage
 from index.figures import Figure, find_figures, fold
 
@@ -63,7 +64,9 @@ class _Clause:
     figures: list[Figure]  # offsets relative to the clause
     score: float
     topic: tuple[int, int] = (0, 0)  # the sentence before, when it states no figure: what this one is about
-    subject: tuple[int, int] = (0, 0)  # the clause before, which one opening on a change (增长7.9%) goes on with
+    subject: tuple[int, int] = (0, 0)  # the clause before, which one opening on a change (增长7.9%) goes on with;
+    # in a table row, the row's label
+    column: tuple[int, int] = (0, 0)  # in a table row, the heading of the cell's column
 
     @property
     def text(self) -> str:
@@ -132,9 +135,9 @@ class ExtractiveAnswerer:
                     side_plan = replace(plan, terms=side)
                     reports = plan.side_reports[i] if plan.side_reports else None  # and from its place's report
                     like = figure_kind(picks[0][1].unit) if plan.compare and picks else None  # weighed alike
-                    taken = {(id(c.passage), c.sentence) for c, _ in picks}  # the sentence of a side already read
+                    taken = {key for c, _ in picks for key in _where(c)}  # the sentence of a side already read
                     ranked = sorted(
-                        ((_score(side_plan, c) + BESIDE_BONUS * ((id(c.passage), c.sentence) in taken), c, f)
+                        ((_score(side_plan, c) + BESIDE_BONUS * bool(_where(c) & taken), c, f)
                          for c, f in fitting[kind]
                          if names(side_plan, c) and all(f is not p[1] for p in picks)
                          and (reports is None or c.passage.report_id in reports)
@@ -185,12 +188,15 @@ class ExtractiveAnswerer:
     def _figure_line(self, plan: QueryPlan, clause: _Clause, figures: list[Figure], n: int, several: bool) -> str:
         """The clause with its answering figures in bold (zh); each figure with what it counts (en): with
         several figures, each in its own words (审查行政合同78个), not the sentence they share."""
+        passage = clause.passage.text
         if plan.language == "zh":
             text = clause.text.rstrip(",，;；:：。")
             for figure in sorted(figures, key=lambda f: f.start, reverse=True):
                 text = text[: figure.start] + f"**{figure.text}**" + text[figure.end :]
+            if clause.column != (0, 0):  # a table cell: its row and column say what it counts
+                text = f"{passage[slice(*clause.subject)]}/{passage[slice(*clause.column)]}: {text}"
             return f"{text} [{n}]"
-        context = clause.passage.text[clause.lead[0] : clause.span[1]]
+        context = f"{passage[slice(*clause.column)]} {passage[clause.lead[0] : clause.span[1]]}"
         return "\n".join(
             f"**{_english_figure(f)}** ({f.text}) — {self._gloss(plan, _own_words(clause, f) if several else context)} [{n}]"
             for f in figures
@@ -275,7 +281,25 @@ class ExtractiveAnswerer:
         for rank, passage in enumerate(passages):
             text = passage.text
             topic = (0, 0)
+            heading: list[tuple[int, int]] = []  # the cells of the table row naming the columns below it
             for s_start, s_end in sentences(text):
+                cells = table_cells(text, s_start, s_end)
+                if cells:
+                    # A row of figures: each cell a clause, of its row (the label) and its column (the heading).
+                    row = [
+                        _Clause(rank, passage, (s_start, s_end), (s_start, cell[0]), cell,
+                                _cell_figures(plan, text, cell, column), 0.0, (0, 0), cells[0], column)
+                        for cell, column in zip(cells, column_headings(heading, cells))
+                    ]
+                    if not any(c.figures for c in row):
+                        heading = cells
+                        continue
+                    for clause in row[1:]:
+                        clause.score = _score(plan, clause)
+                        found.append(clause)
+                    topic = (0, 0)
+                    continue
+                heading = []  # prose between: the next table names its own columns
                 lead_start = s_start
                 stated = False
                 previous = (s_start, s_start)
@@ -305,7 +329,9 @@ def _score(plan: QueryPlan, clause: _Clause) -> float:
     before), in its section."""
     text = clause.passage.text
     # What the sentence said before the clause (its subject: “粤省事”微信公众号…,粉丝量超3800万) counts half.
-    own = plan.coverage(text[slice(*clause.subject)] + clause.text, text[clause.sentence[0] : clause.span[0]])
+    own = plan.coverage(
+        text[slice(*clause.subject)] + text[slice(*clause.column)] + clause.text, text[clause.sentence[0] : clause.span[0]]
+    )
     # The title names the issuing office and place, which a clause leaves unsaid.
     context = plan.coverage(_counted_in(clause), f"{clause.passage.section} {clause.passage.title}")
     score = OWN_WEIGHT * own + (1 - OWN_WEIGHT) * context + 0.05 / (1 + clause.passage_rank)
@@ -386,7 +412,18 @@ def _counted_in(clause: _Clause) -> str:
     """Where what a clause's figure counts may be named: before it in its sentence, or in a sentence just
     before that states no figure of its own."""
     text = clause.passage.text
-    return f"{text[slice(*clause.topic)]} {text[clause.lead[0] : clause.span[1]]}"
+    return f"{text[slice(*clause.topic)]} {text[slice(*clause.column)]} {text[clause.lead[0] : clause.span[1]]}"
+
+
+def _cell_figures(plan: QueryPlan, text: str, cell: tuple[int, int], column: tuple[int, int]) -> list[Figure]:
+    """The figure a table cell holds, in the unit its column heading gives (现行有效件数: 件; 单位:万元) when
+    the cell has none."""
+    figures = [f for f in find_figures(fold(text[slice(*cell)])) if not _is_date(f, plan)]
+    if len(figures) != 1 or fold(text[slice(*cell)]) != figures[0].text:
+        return []  # a cell of words, or words with a figure in them (第二十条第(一)项), is no figure cell
+    unit = re.search(r"单位[:：]\s*([^)）\s]+)|([件人次项个条])数", fold(text[slice(*column)]))
+    given = next((u for u in (unit.groups() if unit else ()) if u), "")
+    return [replace(figures[0], unit=given)] if given and not figures[0].unit else figures
 
 
 def _counted_groups(plan: QueryPlan) -> list[list[Term]]:
@@ -529,19 +566,25 @@ def _ranked(
     beside_first: bool = False,
 ) -> list[tuple[_Clause, Figure]]:
     """Candidates that answer well enough, or fairly well in a sentence already answering; best first."""
-    taken = {(id(c.passage), c.sentence) for c, _ in beside}
+    taken = {key for c, _ in beside for key in _where(c)}
     return sorted(
         (
             (c, f) for c, f in candidates
-            if c.score >= FIGURE_THRESHOLD or (c.score >= BESIDE_THRESHOLD and (id(c.passage), c.sentence) in taken)
+            if c.score >= FIGURE_THRESHOLD or (c.score >= BESIDE_THRESHOLD and bool(_where(c) & taken))
         ),
         key=lambda pair: (
-            beside_first and (id(pair[0].passage), pair[0].sentence) in taken,
+            beside_first and bool(_where(pair[0]) & taken),
             plan.each and _figures_in_sentence(pair[0]),  # "the breakdown": the sentence that gives the most
             pair[0].score, _closeness(plan, pair[0], pair[1]),
         ),
         reverse=True,
     )
+
+
+def _where(clause: _Clause) -> set[tuple[int, tuple[int, int]]]:
+    """Where a clause stands, for the figures read beside another: its sentence, and in a table its column too
+    (数量 75件 and, below it, 占新受理数比例 49.66%)."""
+    return {(id(clause.passage), span) for span in (clause.sentence, clause.column) if span != (0, 0)}
 
 
 def _figures_in_sentence(clause: _Clause) -> int:

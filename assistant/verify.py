@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from assistant.cite import sentences
 from assistant.number_words import chinese_numerals, english_number_words
 from assistant.query import NOT_CONTENT
+from assistant.tables import column_headings, table_cells
 from assistant.types import Citation, Passage
 from index.figures import CHINESE_NUMERALS, UNITS, Figure, find_figures, fold, held_numbers
 from index.lexical import init_jieba
@@ -321,8 +322,15 @@ def _source_sentences(text: str) -> tuple[_Sentence, ...]:
     """A passage read once: its sentences, their clauses and the figures each clause states."""
     read = []
     text = fold(text)
+    heading: list[tuple[int, int]] = []
     for start, end in sentences(text):
         sentence = text[start:end]
+        cells = table_cells(text, start, end)
+        row = _table_row(text, cells, heading)
+        if row is not None:
+            read.append(row)
+            continue
+        heading = cells  # a row of words heads the columns below it; prose ends a table
         marker = _LIST_MARKER.match(sentence)
         blanked, _ = _without_dates(_blank(sentence, [marker.span()] if marker else []))
         clauses = []
@@ -339,6 +347,24 @@ def _source_sentences(text: str) -> tuple[_Sentence, ...]:
             clauses.append(_Clause(words, figures))
         read.append(_Sentence(sentence, tuple(clauses)))
     return tuple(read)
+
+
+def _table_row(text: str, cells: list[tuple[int, int]], heading: list[tuple[int, int]]) -> _Sentence | None:
+    """A table row of figures read cell by cell: each figure's words are its row's label and its column's
+    heading (数量 举报投诉处理 75件); None for prose or a row of words."""
+    clauses = []
+    for cell, column in list(zip(cells, column_headings(heading, cells)))[1:]:
+        words = f"{text[slice(*cells[0])]} {text[slice(*column)]} "
+        figures = tuple(
+            _Figure(f.value, _readings(f.value, f.unit), frozenset({_unit(f.unit)} - {""}), len(words) + f.start, len(words) + f.end)
+            for f in find_figures(text[slice(*cell)]) if not _is_date(f)
+        )
+        if figures:
+            clauses.append(_Clause(words + text[slice(*cell)], figures))
+    if not clauses:
+        return None
+    row = text[cells[0][0] : cells[-1][1]]
+    return _Sentence(" ".join([row, *(text[slice(*h)] for h in heading)]), tuple(clauses))
 
 
 @lru_cache(maxsize=4096)

@@ -426,3 +426,17 @@ def test_a_clause_set_in_another_year_than_the_question_asks_of_yields_to_the_on
     text = "2023年全区共办理行政复议案件120件。2024年全区新受理行政复议案件151件,较2023年增长26%。"
     draft = _extract(bot, "2023年新受理行政复议案件多少件?", text)
     assert "**120件**" in _lines(draft.answer) and "151" not in _lines(draft.answer)
+
+
+TABLE = (
+    "(一)主动公开政府信息情况\n"
+    "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+    "规章 | 0 | 0 | 0 |\n"
+    "行政规范性文件 | 3 | 1 | 12 |\n"
+)
+
+
+def test_a_figure_in_a_table_is_read_by_its_row_and_its_column(bot: Assistant) -> None:
+    draft = _extract(bot, "现行有效的行政规范性文件有多少件?", TABLE)
+    assert draft.found and "行政规范性文件/现行有效件数: **12** [1]" in draft.answer
+    assert not _extract(bot, "现行有效的行政许可决定有多少件?", TABLE).found

@@ -200,3 +200,9 @@ def test_a_sentence_copied_from_its_citation_holds_its_figures_and_serves_as_ope
     copied = "全年共接收行政复议案件**84件** [1]\n已办结**75件** [1]\n相差:84 − 75 = 9"
     assert unsupported_figures(copied, [REPORT]) == []
     assert unsupported_figures(copied.replace("= 9", "= 19"), [REPORT]) == [19.0]
+
+
+def test_a_figure_from_a_table_is_held_by_its_column_not_by_another() -> None:
+    table = citation(1, "申请事项 | 举报投诉处理 | 政府信息公开 |\n数量 | 75件 | 16件 |\n")
+    assert unsupported_figures("数量/举报投诉处理: 75件 [1]", [table]) == []
+    assert unsupported_figures("政府信息公开类申请75件 [1]", [table]) == [75.0]
