@@ -31,6 +31,7 @@ _CONTINUES = re.compile(r"^\s*(?:同比|比上年|较上年|较去年)?(?:增长
 HEADER_SUFFIX = "#header"  # chunk id suffix of a report's header block, as a passage
 _PEOPLE_UNITS = ("人", "名", "人次", "位", "余人", "万人", "万人次")
 _INSTITUTION_UNITS = ("所", "家", "个")
+_PERSON_AFTER = re.compile(r"[^,，;；:：。、]{0,6}?(?:人|员|者|师|长|官|生)")
 _HEADING_SENTENCE = re.compile(r"^[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．][^。]{0,40}。?$")
 _DATE_TEXT = re.compile(r"\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}日?|\d{1,2}月\d{1,2}日")
 _DATE_FIELD = re.compile(r"(时间|日期)\s*[:：]?[\s|]*\d|^\W*(19|20)\d{2}\s*[-年./]\s*\d")
@@ -122,7 +123,11 @@ class ExtractiveAnswerer:
     ) -> Draft | None:
         picks: list[tuple[_Clause, Figure]] = []
         fitting = {
-            kind: [(c, f) for c in clauses for f in c.figures if _fits(f, kind, plan) and not (plan.change and _after_to(c, f))]
+            kind: [
+                (c, f) for c in clauses for f in c.figures
+                if _fits(f, kind, plan) and not (plan.change and _after_to(c, f))
+                and not (plan.counts == "any body" and f.unit in _INSTITUTION_UNITS and not _heads_of(c, f))
+            ]
             for kind in plan.kinds
         }
         by_kind = {kind: _in_units_asked(plan, [(c, f) for c, f in pairs if names(plan, c)]) for kind, pairs in fitting.items()}
@@ -358,6 +363,12 @@ def not_found(plan: QueryPlan) -> Draft:
         else "The reports don't say — no indexed passage answers this question."
     )
     return Draft(answer=message, found=False)
+
+
+def _heads_of(clause: _Clause, figure: Figure) -> bool:
+    """4家单位负责人: people counted by the bodies they head, a person's word right after the figure (not
+    10个部门举办…)."""
+    return bool(_PERSON_AFTER.match(fold(clause.text)[figure.end :]))
 
 
 def _fits(figure: Figure, kind: str, plan: QueryPlan) -> bool:

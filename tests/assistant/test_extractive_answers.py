@@ -440,3 +440,10 @@ def test_a_figure_in_a_table_is_read_by_its_row_and_its_column(bot: Assistant) -
     draft = _extract(bot, "现行有效的行政规范性文件有多少件?", TABLE)
     assert draft.found and "行政规范性文件/现行有效件数: **12** [1]" in draft.answer
     assert not _extract(bot, "现行有效的行政许可决定有多少件?", TABLE).found
+
+
+def test_people_are_counted_by_the_bodies_they_head_only_where_the_report_says_so(bot: Assistant) -> None:
+    heads = "全年约谈4家单位主要负责人。"
+    assert "**4家**" in _lines(_extract(bot, "约谈了多少名负责人?", heads).answer)
+    bodies = "组织10个部门举办政策宣讲直播活动,参加观看人数众多。"
+    assert not _extract(bot, "How many people watched the policy livestreams?", bodies).found
