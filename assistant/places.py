@@ -23,6 +23,7 @@ from index.lexical import init_jieba
 # Not a bare 州: it ends the names of cities (忻州市, 兰州市) and districts (潞州区), not a level of its own.
 _UNIT = re.compile(r"(.+?(?:自治区|自治州|自治县|特别行政区|省|市|地区|盟|区|县|旗|镇|乡|街道))")
 _BEFORE_PLACE = re.compile(r"^.*(?:\d{4}\s*年度?|关于|中共|\s)")
+_SPELLED_PLACE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:管理区|开发区|新区|自治县|街道|区|县|市|镇|乡|旗|盟)")
 _SUFFIXES = ("自治区", "自治州", "自治县", "特别行政区", "街道", "地区", "省", "市", "盟", "区", "县", "旗", "镇", "乡")
 
 
@@ -166,10 +167,15 @@ def _file_name_places(report: ReportRecord) -> list[Place]:
     if re.search(r"[\u4e00-\u9fff]", stem):
         return [p for p in place_units(stem) if _PLACE_NAME.fullmatch(p.name) and p.name.endswith(_SUFFIXES)]
     words = {w for w in re.split(r"[^a-z]+", stem.lower()) if len(w) >= 4}
-    return [
+    known = [
         unit for name, place in _cedict_places().items()
         if "".join(place.reading.split()).lower() in words for unit in place_units(name)
     ]
+    # A place no dictionary lists (熊口管理区): one the text names with a level, whose name the file spells.
+    return known or list({
+        m.group(): Place(m.group(), m.group(1), frozenset(readings))
+        for m in _SPELLED_PLACE.finditer(report.text) if (readings := _readings(m.group(1))) & words
+    }.values())
 
 
 def _mentions(text: str) -> list[tuple[int, str]]:

@@ -137,3 +137,10 @@ def test_a_place_word_inside_a_longer_name_the_reports_hold_is_not_an_unindexed_
 def test_a_place_guessed_from_a_pinyin_file_name_is_one_the_report_is_wholly_of() -> None:
     index = PlaceIndex([_record("各位代表:现在,我代表市人民政府,向大会报告政府工作。", "/reports/yulin-2025-gzbg.txt")])
     assert index.covers_whole("玉林") and index.covers_whole("榆林")  # not only the last guess
+
+
+def test_a_place_no_dictionary_lists_is_found_in_the_text_where_the_file_name_spells_it() -> None:
+    record = _record("2025年,熊口管理区在市委、市政府的正确领导下,推进政务公开。", "/reports/xiongkou-2025-xxgk.txt")
+    index = PlaceIndex([record])
+    assert [p.name for p in index.by_report["r"]] == ["熊口管理区"]
+    assert index.in_chinese("熊口管理区2024年公开了多少条信息?") == {"熊口管理区": {"r"}}
