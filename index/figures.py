@@ -26,7 +26,7 @@ CHINESE_NUMERALS = "零〇一二三四五六七八九十百千万亿两"
 FIGURE_RE = re.compile(
     rf"(?P<pre>约|近|超过|超|达到|达)?"
     rf"(?:(?P<arabic>\d+(?:,\d{{3}})*(?:\.\d+)?)|(?P<chinese>[{CHINESE_NUMERALS}]{{1,12}}))"
-    rf"(?P<magnitude>万|亿)?(?P<qual>余|多)?(?P<unit>{_UNIT_RE})?(?P<post>以上|左右|余|多)?"
+    rf"(?P<magnitude>万|亿)?(?P<qual>余|多)?(?:[ \u00a0]?(?P<unit>{_UNIT_RE}))?(?P<post>以上|左右|余|多)?"
 )
 _MARKER_RE = re.compile(r"\[\d+\]")
 _ENGLISH_MAGNITUDE = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(thousand|million|billion)\b", re.IGNORECASE)

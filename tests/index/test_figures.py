@@ -43,3 +43,8 @@ def test_chinese_numerals(numeral: str, value: int) -> None:
 
 def test_citation_markers_are_not_figures() -> None:
     assert numbers_in("249 cases [1] [2]") == {249.0}
+
+
+def test_a_space_between_a_figure_and_its_unit_keeps_them_together() -> None:
+    (figure,) = find_figures("信息公开目录发布 4282 条,")
+    assert (figure.value, figure.unit) == (4282, "条")
