@@ -49,7 +49,8 @@ def place_units(place: str) -> list[Place]:
         if len(name) < 2 or any(u.name == name for u in units):
             continue
         stem = next((name[: -len(s)] for s in _SUFFIXES if name.endswith(s) and len(name) > len(s) + 1), name)
-        units.append(Place(name, stem, frozenset(_readings(stem))))
+        # Its level read too (balinyouqi, wushenqi), as the name is often spelt whole.
+        units.append(Place(name, stem, frozenset(_readings(stem) | _readings(name))))
     return units
 
 

@@ -144,3 +144,10 @@ def test_a_place_no_dictionary_lists_is_found_in_the_text_where_the_file_name_sp
     index = PlaceIndex([record])
     assert [p.name for p in index.by_report["r"]] == ["熊口管理区"]
     assert index.in_chinese("熊口管理区2024年公开了多少条信息?") == {"熊口管理区": {"r"}}
+
+
+def test_a_place_spelt_whole_with_its_level_in_pinyin_is_found() -> None:
+    record = ReportRecord(report_id="r", path="", content_hash="", title="巴林右旗2025年政府工作报告", publisher=None,
+                          published=None, year=2025, place="巴林右旗", header="", body_start=0, text="", n_chunks=0,
+                          indexed_at="")
+    assert PlaceIndex([record]).in_english(["balin", "youqi", "gdp"]) == {"巴林右旗": {"r"}}
